@@ -1,0 +1,132 @@
+#include "runtime/column.h"
+
+#include <cstring>
+
+#include "runtime/errors.h"
+
+namespace weir {
+
+Column::Column(DataType type, MemoryTracker* tracker)
+    : type_(type), values_(tracker), offsets_(tracker), bytes_(tracker), validity_(tracker) {
+  if (type_ == DataType::String) {
+    offsets_.resize(sizeof(int64_t));
+    offsets_.as<int64_t>()[0] = 0;
+  }
+}
+
+size_t Column::value_width() const {
+  switch (type_) {
+    case DataType::Int64:
+    case DataType::Timestamp:
+      return sizeof(int64_t);
+    case DataType::Float64:
+      return sizeof(double);
+    case DataType::Bool:
+      return sizeof(uint8_t);
+    case DataType::String:
+      return 0;
+  }
+  return 0;
+}
+
+void Column::clear() {
+  size_ = 0;
+  null_count_ = 0;
+  values_.clear();
+  bytes_.clear();
+  validity_.clear();
+  if (type_ == DataType::String) {
+    offsets_.resize(sizeof(int64_t));
+    offsets_.as<int64_t>()[0] = 0;
+  }
+}
+
+void Column::reserve(size_t rows, size_t string_bytes) {
+  if (type_ == DataType::String) {
+    offsets_.reserve((rows + 1) * sizeof(int64_t));
+    bytes_.reserve(string_bytes);
+  } else {
+    values_.reserve(rows * value_width());
+  }
+  validity_.reserve(((rows + 63) / 64) * sizeof(uint64_t));
+}
+
+void Column::grow_validity(size_t rows) {
+  const size_t words_needed = (rows + 63) / 64;
+  const size_t words_have = validity_.size() / sizeof(uint64_t);
+  if (words_needed > words_have) {
+    validity_.resize(words_needed * sizeof(uint64_t));
+    uint64_t* words = validity_.as<uint64_t>();
+    for (size_t w = words_have; w < words_needed; ++w) words[w] = ~uint64_t{0};
+  }
+}
+
+void Column::resize_fixed(size_t rows) {
+  WEIR_CHECK(type_ != DataType::String);
+  values_.resize(rows * value_width());
+  grow_validity(rows);
+  size_ = rows;
+}
+
+void Column::append_int64(int64_t value) {
+  WEIR_CHECK(is_int64_backed(type_));
+  values_.resize((size_ + 1) * sizeof(int64_t));
+  values_.as<int64_t>()[size_] = value;
+  grow_validity(++size_);
+}
+
+void Column::append_float64(double value) {
+  WEIR_CHECK(type_ == DataType::Float64);
+  values_.resize((size_ + 1) * sizeof(double));
+  values_.as<double>()[size_] = value;
+  grow_validity(++size_);
+}
+
+void Column::append_bool(bool value) {
+  WEIR_CHECK(type_ == DataType::Bool);
+  values_.resize(size_ + 1);
+  values_.as<uint8_t>()[size_] = value ? 1 : 0;
+  grow_validity(++size_);
+}
+
+void Column::append_string(std::string_view value) {
+  WEIR_CHECK(type_ == DataType::String);
+  const int64_t start = offsets_.as<int64_t>()[size_];
+  bytes_.resize(static_cast<size_t>(start) + value.size());
+  if (!value.empty()) std::memcpy(bytes_.data() + start, value.data(), value.size());
+  offsets_.resize((size_ + 2) * sizeof(int64_t));
+  offsets_.as<int64_t>()[size_ + 1] = start + static_cast<int64_t>(value.size());
+  grow_validity(++size_);
+}
+
+void Column::append_null() {
+  switch (type_) {
+    case DataType::Int64:
+    case DataType::Timestamp:
+      append_int64(0);
+      break;
+    case DataType::Float64:
+      append_float64(0.0);
+      break;
+    case DataType::Bool:
+      append_bool(false);
+      break;
+    case DataType::String:
+      append_string(std::string_view());
+      break;
+  }
+  set_null(size_ - 1);
+}
+
+void Column::set_null(size_t row) {
+  WEIR_CHECK(row < size_);
+  uint64_t& word = validity_.as<uint64_t>()[row >> 6];
+  const uint64_t bit = uint64_t{1} << (row & 63);
+  if ((word & bit) == 0) return;
+  word &= ~bit;
+  ++null_count_;
+  const size_t width = value_width();
+  if (width > 0) std::memset(values_.data() + row * width, 0, width);
+}
+
+}  // namespace weir

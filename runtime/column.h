@@ -1,0 +1,87 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "memory/aligned_buffer.h"
+#include "runtime/data_type.h"
+
+namespace weir {
+
+// One column of a batch: typed values plus a validity bitmap (bit set = the
+// value is present, clear = NULL). Buffers are 64-byte aligned, padded, and
+// counted by the run's MemoryTracker.
+//
+// Layouts by type: see runtime/data_type.h. The value slot of a NULL row is
+// kept zeroed (strings: empty), so kernels may read it without branching.
+//
+// Contract: a column is written by one thread (the one that builds the
+// batch) and then read by any number of threads; it is never written while
+// being read.
+class Column {
+ public:
+  Column(DataType type, MemoryTracker* tracker = nullptr);
+  Column(Column&&) noexcept = default;
+  Column& operator=(Column&&) noexcept = default;
+
+  DataType type() const { return type_; }
+  size_t size() const { return size_; }
+
+  // Removes every row; keeps capacity.
+  void clear();
+  // Makes room for `rows` rows (and, for strings, `string_bytes` bytes).
+  void reserve(size_t rows, size_t string_bytes = 0);
+
+  // Appending, one row at a time (sources and tests). Fixed-width only.
+  void append_int64(int64_t value);
+  void append_float64(double value);
+  void append_bool(bool value);
+  void append_string(std::string_view value);
+  void append_null();
+
+  // Bulk sizing for fixed-width columns: rows [old size, rows) become valid
+  // with unspecified values that the caller then writes through *_data().
+  void resize_fixed(size_t rows);
+
+  int64_t* int64_data() { return values_.as<int64_t>(); }
+  const int64_t* int64_data() const { return values_.as<int64_t>(); }
+  double* float64_data() { return values_.as<double>(); }
+  const double* float64_data() const { return values_.as<double>(); }
+  uint8_t* bool_data() { return values_.as<uint8_t>(); }
+  const uint8_t* bool_data() const { return values_.as<uint8_t>(); }
+
+  // Strings: offsets has size() + 1 entries.
+  const int64_t* string_offsets() const { return offsets_.as<int64_t>(); }
+  const char* string_bytes() const { return bytes_.as<char>(); }
+  std::string_view string_at(size_t row) const {
+    const int64_t* offsets = string_offsets();
+    return std::string_view(string_bytes() + offsets[row],
+                            static_cast<size_t>(offsets[row + 1] - offsets[row]));
+  }
+
+  // Validity. validity_words() has ceil(size()/64) words; bits past size()
+  // are unspecified.
+  bool has_nulls() const { return null_count_ > 0; }
+  size_t null_count() const { return null_count_; }
+  bool is_valid(size_t row) const {
+    return null_count_ == 0 || ((validity_.as<uint64_t>()[row >> 6] >> (row & 63)) & 1) != 0;
+  }
+  const uint64_t* validity_words() const { return validity_.as<uint64_t>(); }
+  // Marks an existing row NULL (zeroing its value slot for fixed-width types).
+  void set_null(size_t row);
+
+ private:
+  size_t value_width() const;
+  void grow_validity(size_t rows);
+
+  DataType type_;
+  size_t size_ = 0;
+  size_t null_count_ = 0;
+  AlignedBuffer values_;    // fixed-width values
+  AlignedBuffer offsets_;   // strings: int64 offsets
+  AlignedBuffer bytes_;     // strings: bytes
+  AlignedBuffer validity_;  // one bit per row
+};
+
+}  // namespace weir

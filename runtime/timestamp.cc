@@ -1,0 +1,181 @@
+#include "runtime/timestamp.h"
+
+#include <charconv>
+
+namespace weir {
+
+int64_t days_from_civil(int64_t year, unsigned month, unsigned day) {
+  // Howard Hinnant's algorithm (public domain description of the civil calendar).
+  year -= month <= 2 ? 1 : 0;
+  const int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const auto year_of_era = static_cast<unsigned>(year - era * 400);
+  const unsigned day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + static_cast<int64_t>(day_of_era) - 719468;
+}
+
+namespace {
+
+struct CivilDate {
+  int64_t year;
+  unsigned month;
+  unsigned day;
+};
+
+CivilDate civil_from_days(int64_t days) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto day_of_era = static_cast<unsigned>(days - era * 146097);
+  const unsigned year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned mp = (5 * day_of_year + 2) / 153;
+  const unsigned day = day_of_year - (153 * mp + 2) / 5 + 1;
+  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t year = static_cast<int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
+  return {year, month, day};
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads exactly `count` digits at `pos`.
+bool read_digits(std::string_view text, size_t& pos, size_t count, unsigned& value) {
+  if (pos + count > text.size()) return false;
+  value = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const char c = text[pos + i];
+    if (!is_digit(c)) return false;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  pos += count;
+  return true;
+}
+
+bool is_leap_year(int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+unsigned days_in_month(int64_t year, unsigned month) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && is_leap_year(year) ? 29 : kDays[month - 1];
+}
+
+std::optional<int64_t> parse_epoch_millis(std::string_view text) {
+  int64_t value = 0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  auto [pointer, error] = std::from_chars(begin, end, value);
+  if (error != std::errc() || pointer != end) return std::nullopt;
+  return value;
+}
+
+std::optional<int64_t> parse_iso8601(std::string_view text) {
+  size_t pos = 0;
+  unsigned year = 0, month = 0, day = 0;
+  if (!read_digits(text, pos, 4, year)) return std::nullopt;
+  if (pos >= text.size() || text[pos] != '-') return std::nullopt;
+  ++pos;
+  if (!read_digits(text, pos, 2, month) || month < 1 || month > 12) return std::nullopt;
+  if (pos >= text.size() || text[pos] != '-') return std::nullopt;
+  ++pos;
+  if (!read_digits(text, pos, 2, day) || day < 1 || day > days_in_month(year, month)) {
+    return std::nullopt;
+  }
+  int64_t millis = days_from_civil(year, month, day) * 86'400'000;
+  if (pos == text.size()) return millis;
+  if (text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ') return std::nullopt;
+  ++pos;
+  unsigned hour = 0, minute = 0, second = 0;
+  if (!read_digits(text, pos, 2, hour) || hour > 23) return std::nullopt;
+  if (pos >= text.size() || text[pos] != ':') return std::nullopt;
+  ++pos;
+  if (!read_digits(text, pos, 2, minute) || minute > 59) return std::nullopt;
+  int64_t fraction_millis = 0;
+  if (pos < text.size() && text[pos] == ':') {
+    ++pos;
+    // 60 is accepted as a leap second and folds into the next minute.
+    if (!read_digits(text, pos, 2, second) || second > 60) return std::nullopt;
+    if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {
+      ++pos;
+      size_t digits = 0;
+      while (pos < text.size() && is_digit(text[pos])) {
+        if (digits < 3) fraction_millis = fraction_millis * 10 + (text[pos] - '0');
+        ++digits;
+        ++pos;
+      }
+      if (digits == 0) return std::nullopt;
+      for (size_t i = digits; i < 3; ++i) fraction_millis *= 10;
+    }
+  }
+  millis += (static_cast<int64_t>(hour) * 3600 + minute * 60 + second) * 1000 + fraction_millis;
+  if (pos == text.size()) return millis;
+  if (text[pos] == 'Z' || text[pos] == 'z') return pos + 1 == text.size() ? std::optional(millis) : std::nullopt;
+  if (text[pos] != '+' && text[pos] != '-') return std::nullopt;
+  const int sign = text[pos] == '+' ? 1 : -1;
+  ++pos;
+  unsigned offset_hours = 0, offset_minutes = 0;
+  if (!read_digits(text, pos, 2, offset_hours) || offset_hours > 23) return std::nullopt;
+  if (pos < text.size()) {
+    if (text[pos] == ':') ++pos;
+    if (!read_digits(text, pos, 2, offset_minutes) || offset_minutes > 59) return std::nullopt;
+  }
+  if (pos != text.size()) return std::nullopt;
+  // Local time = UTC + offset, so UTC = local - offset.
+  millis -= sign * (static_cast<int64_t>(offset_hours) * 3600 + offset_minutes * 60) * 1000;
+  return millis;
+}
+
+void append_padded(std::string& out, unsigned value, int width) {
+  char digits[8];
+  for (int i = width - 1; i >= 0; --i) {
+    digits[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(digits, static_cast<size_t>(width));
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_timestamp(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  // ISO dates have '-' at index 4; epoch millis never do.
+  if (text.size() >= 10 && text[4] == '-') return parse_iso8601(text);
+  return parse_epoch_millis(text);
+}
+
+void format_timestamp(int64_t millis, std::string& out) {
+  int64_t days = millis / 86'400'000;
+  int64_t rest = millis % 86'400'000;
+  if (rest < 0) {
+    rest += 86'400'000;
+    days -= 1;
+  }
+  const CivilDate date = civil_from_days(days);
+  if (date.year >= 0 && date.year <= 9999) {
+    append_padded(out, static_cast<unsigned>(date.year), 4);
+  } else {
+    out += date.year < 0 ? '-' : '+';
+    const int64_t magnitude = date.year < 0 ? -date.year : date.year;
+    out += std::to_string(magnitude);
+  }
+  out += '-';
+  append_padded(out, date.month, 2);
+  out += '-';
+  append_padded(out, date.day, 2);
+  out += 'T';
+  const auto ms_of_day = static_cast<unsigned>(rest);
+  append_padded(out, ms_of_day / 3'600'000, 2);
+  out += ':';
+  append_padded(out, ms_of_day / 60'000 % 60, 2);
+  out += ':';
+  append_padded(out, ms_of_day / 1000 % 60, 2);
+  out += '.';
+  append_padded(out, ms_of_day % 1000, 3);
+  out += 'Z';
+}
+
+std::string format_timestamp(int64_t millis) {
+  std::string out;
+  format_timestamp(millis, out);
+  return out;
+}
+
+}  // namespace weir

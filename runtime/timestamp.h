@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace weir {
+
+// Timestamps are int64 milliseconds since 1970-01-01T00:00:00Z (UTC).
+
+// Parses either integer epoch milliseconds ("1767225600000", "-5") or
+// ISO-8601: "YYYY-MM-DD", optionally followed by 'T' or ' ' and
+// "HH:MM[:SS[.fraction]]", optionally followed by 'Z' or a UTC offset
+// ("+00:00", "-0530", "+05"). Fractions finer than a millisecond are
+// truncated toward the past. Returns std::nullopt for anything else.
+// Thread-safe (pure function).
+std::optional<int64_t> parse_timestamp(std::string_view text);
+
+// Formats as "YYYY-MM-DDTHH:MM:SS.mmmZ" (years outside 0000-9999 are written
+// with a sign, as ISO-8601 expanded years). Appends to `out`.
+void format_timestamp(int64_t millis, std::string& out);
+std::string format_timestamp(int64_t millis);
+
+// Days since 1970-01-01 of a proleptic Gregorian date; exact for any int32 year.
+int64_t days_from_civil(int64_t year, unsigned month, unsigned day);
+
+}  // namespace weir
