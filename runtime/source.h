@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "runtime/batch.h"
+#include "runtime/schema.h"
+
+namespace weir {
+
+// A slice of a source's input cut by Source::next_morsel and later turned
+// into a Batch by Source::load. Sources derive from it to remember where the
+// rows are (a byte range of a file, a range of generated event ids, ...).
+struct SourceMorsel {
+  virtual ~SourceMorsel() = default;
+  uint64_t first_row_ordinal = 0;  // position of the first row in source order
+  size_t num_rows = 0;             // exact number of rows the morsel holds
+};
+
+// Where a source's input comes from; the first of Weir's three interfaces
+// (source, operator, sink).
+//
+// Contract (who calls what, on which thread, in what order):
+//  * The driver thread calls discover(), seal() and exhausted() between
+//    epochs, never while an epoch runs.
+//  * During an epoch, next_morsel() is called by one thread at a time, in
+//    source order (a serial stage of the morsel pipeline). It cuts exactly
+//    the rows it reports in num_rows, at most `max_rows`, in source order:
+//    the first_row_ordinal of each morsel continues the previous one.
+//    It returns nullptr when no discovered input is left.
+//  * load() runs on any worker thread, concurrently for different morsels.
+//    It fills `batch` (already cleared, with this source's schema) with the
+//    morsel's rows and sets batch.first_row_ordinal and batch.first_line.
+//  * Errors in the data throw InputError naming file, line, column and the
+//    offending text. next_morsel() throws for structural errors (an
+//    unterminated quote), load() for values (a field that does not parse).
+class Source {
+ public:
+  virtual ~Source() = default;
+
+  virtual std::shared_ptr<const Schema> schema() const = 0;
+
+  // Looks for input that arrived since the last call (new files in a watched
+  // directory). A no-op once sealed.
+  virtual void discover() = 0;
+
+  // No input will be looked for any more: the source ends where the input
+  // discovered so far ends (the available-now and once triggers).
+  virtual void seal() = 0;
+
+  // True when the source can never yield another row: it is bounded (a
+  // single file, or sealed) and every discovered row was cut into morsels.
+  virtual bool exhausted() const = 0;
+
+  virtual std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) = 0;
+
+  virtual void load(SourceMorsel& morsel, Batch& batch) const = 0;
+
+  // A short description for summaries and messages ("csv data/bids.csv").
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace weir
