@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "runtime/batch.h"
+#include "runtime/schema.h"
+
+namespace weir {
+
+// Where results go; the third of Weir's three interfaces (source, operator,
+// sink).
+//
+// Contract: every method is called by the driver thread, in this order:
+//   open(schema) once; then per epoch any number of write() calls followed by
+//   commit_epoch(); then exactly one of finish() (the run ended, normally or
+//   by an interrupt between epochs) or abort() (the run failed).
+// Output must never be visible half-written: a file sink writes to a
+// temporary name and renames on finish(); abort() removes what it wrote.
+// A sink never sees rows of an epoch that was abandoned.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+
+  virtual void open(std::shared_ptr<const Schema> schema) = 0;
+
+  // Writes the batch's selected rows (batch.selection()), in selection order.
+  virtual void write(const Batch& batch) = 0;
+
+  // Every row of epoch `epoch` was written.
+  virtual void commit_epoch(uint64_t epoch) = 0;
+
+  virtual void finish() = 0;
+  virtual void abort() noexcept = 0;
+
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace weir
