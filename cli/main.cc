@@ -1,1 +1,122 @@
-int main() { return 0; }
+// The `weir` command: `weir run PIPELINE.json [options]` and
+// `weir generate-bids` (sample data for the demo and benchmarks).
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "cli/exit_status.h"
+#include "cli/pipeline_file.h"
+#include "cli/run_summary_printer.h"
+#include "ingest/bids_generator.h"
+#include "runtime/errors.h"
+#include "runtime/trigger.h"
+
+namespace {
+
+std::atomic<int> stop_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free atomic");
+
+extern "C" void on_stop_signal(int signal_number) { stop_signal.store(signal_number); }
+
+void install_stop_handlers() {
+  struct sigaction action = {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  // A second Ctrl-C gets the default behaviour: stop at once.
+  action.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+struct RunArguments {
+  std::string pipeline_path;
+  std::optional<std::string> trigger;
+  std::optional<uint64_t> max_rows_per_trigger;
+  size_t threads = 0;
+  size_t morsel_rows = weir::RunOptions::kDefaultMorselRows;
+  std::optional<std::string> output;
+  bool quiet = false;
+};
+
+int run_pipeline(const RunArguments& arguments) {
+  weir::LoadedPipeline loaded = weir::load_pipeline_file(arguments.pipeline_path, arguments.output);
+  weir::RunOptions options;
+  if (arguments.trigger) {
+    options.trigger = weir::parse_trigger(*arguments.trigger);
+  } else if (loaded.trigger) {
+    options.trigger = *loaded.trigger;
+  }
+  options.max_rows_per_trigger =
+      arguments.max_rows_per_trigger ? arguments.max_rows_per_trigger : loaded.max_rows_per_trigger;
+  if (options.max_rows_per_trigger && *options.max_rows_per_trigger == 0) {
+    throw weir::ConfigError("--max-rows-per-trigger: must be at least 1");
+  }
+  options.threads = arguments.threads;
+  options.morsel_rows = arguments.morsel_rows;
+  if (options.morsel_rows == 0) throw weir::ConfigError("--morsel-rows: must be at least 1");
+  options.stop_signal = &stop_signal;
+  install_stop_handlers();
+  const weir::RunSummary summary = loaded.pipeline->run(options);
+  const size_t threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  if (!arguments.quiet) weir::print_run_summary(summary, options, threads, stderr);
+  if (summary.stopped_by_signal != 0) return 128 + summary.stopped_by_signal;
+  return static_cast<int>(weir::ExitStatus::Success);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Weir: one pipeline for batch and streaming; latency is a trigger setting."};
+  app.require_subcommand(1);
+
+  RunArguments run_arguments;
+  CLI::App* run = app.add_subcommand("run", "Run a pipeline file");
+  run->add_option("pipeline", run_arguments.pipeline_path, "The JSON pipeline file")->required();
+  run->add_option("--trigger", run_arguments.trigger,
+                  "available-now (default), once, or processing-time:<duration> (e.g. processing-time:30s)");
+  run->add_option("--max-rows-per-trigger", run_arguments.max_rows_per_trigger,
+                  "At most this many input rows per micro-batch");
+  run->add_option("--threads", run_arguments.threads, "Worker threads (default: all cores)");
+  run->add_option("--morsel-rows", run_arguments.morsel_rows, "Rows per morsel, the unit of parallel work");
+  run->add_option("--output", run_arguments.output, "Write the result here instead of the sink's path");
+  run->add_flag("--quiet", run_arguments.quiet, "Do not print the summary");
+
+  weir::BidsGeneratorOptions bids;
+  std::string bids_output;
+  CLI::App* generate = app.add_subcommand("generate-bids", "Write a sample bids CSV (out-of-order event times)");
+  generate->add_option("--rows", bids.rows, "Number of rows");
+  generate->add_option("--seed", bids.seed, "Random seed (same seed, same file)");
+  generate->add_option("--events-per-second", bids.events_per_second, "Event-time rate");
+  generate->add_option("--late-fraction", bids.late_fraction, "Fraction of rows late beyond the watermark delay");
+  generate->add_option("--auctions", bids.auctions, "Distinct auction ids");
+  generate->add_option("--output", bids_output, "CSV file to write")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : static_cast<int>(weir::ExitStatus::BadConfiguration);
+  }
+
+  try {
+    if (*run) return run_pipeline(run_arguments);
+    if (*generate) {
+      weir::write_bids_csv(bids, bids_output);
+      return 0;
+    }
+  } catch (const weir::UserError& error) {
+    fmt::print(stderr, "weir: error: {}\n", error.what());
+    return error.exit_code();
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "weir: internal error: {}\n", error.what());
+    return static_cast<int>(weir::ExitStatus::InternalError);
+  }
+  return 0;
+}

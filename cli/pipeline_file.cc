@@ -1,0 +1,239 @@
+#include "cli/pipeline_file.h"
+
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ingest/csv_sink.h"
+#include "ingest/csv_source.h"
+#include "runtime/duration.h"
+#include "runtime/errors.h"
+#include "runtime/pipeline_builder.h"
+
+namespace weir {
+namespace {
+
+using Json = nlohmann::json;
+
+// Reads fields of one JSON object, naming the field path in every error.
+class FieldReader {
+ public:
+  FieldReader(const Json& object, std::string path) : object_(object), path_(std::move(path)) {
+    if (!object_.is_object()) fail(path_, "expected an object");
+  }
+
+  [[noreturn]] static void fail(const std::string& field, const std::string& problem) {
+    throw ConfigError(field + ": " + problem);
+  }
+
+  std::string field(const std::string& name) const { return path_.empty() ? name : path_ + "." + name; }
+
+  // Rejects keys not in `known` (a misspelt key would otherwise be ignored).
+  void allow_only(std::initializer_list<const char*> known) const {
+    for (const auto& [key, value] : object_.items()) {
+      bool found = false;
+      std::string list;
+      for (const char* name : known) {
+        found = found || key == name;
+        list += (list.empty() ? "" : ", ") + std::string(name);
+      }
+      if (!found) fail(field(key), "unknown field (known fields: " + list + ")");
+    }
+  }
+
+  bool has(const std::string& name) const { return object_.contains(name); }
+
+  const Json& required(const std::string& name) const {
+    if (!object_.contains(name)) fail(field(name), "missing");
+    return object_.at(name);
+  }
+
+  std::string string(const std::string& name) const {
+    const Json& value = required(name);
+    if (!value.is_string()) fail(field(name), "expected a string");
+    return value.get<std::string>();
+  }
+
+  std::optional<std::string> optional_string(const std::string& name) const {
+    if (!has(name)) return std::nullopt;
+    return string(name);
+  }
+
+  int64_t duration(const std::string& name) const {
+    const std::string text = string(name);
+    const auto millis = parse_duration_millis(text);
+    if (!millis) fail(field(name), "bad duration '" + text + "' (expected e.g. 10s, 250ms, 5m, 1h)");
+    return *millis;
+  }
+
+ private:
+  const Json& object_;
+  std::string path_;
+};
+
+std::string expect_format(const FieldReader& reader, const char* what) {
+  const std::string format = reader.string("format");
+  if (format != "csv") {
+    FieldReader::fail(reader.field("format"), "unknown " + std::string(what) + " format '" + format +
+                                                  "' (supported: csv)");
+  }
+  return format;
+}
+
+Schema read_schema(const Json& fields) {
+  if (!fields.is_array() || fields.empty()) FieldReader::fail("source.schema", "expected a non-empty array");
+  std::vector<Field> result;
+  std::set<std::string> names;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    FieldReader column(fields[i], "source.schema[" + std::to_string(i) + "]");
+    column.allow_only({"name", "type"});
+    const std::string name = column.string("name");
+    if (name.empty()) FieldReader::fail(column.field("name"), "must not be empty");
+    if (!names.insert(name).second) FieldReader::fail(column.field("name"), "duplicate column '" + name + "'");
+    const std::string type_name = column.string("type");
+    const auto type = parse_data_type(type_name);
+    if (!type) {
+      FieldReader::fail(column.field("type"),
+                        "unknown type '" + type_name + "' (int64, float64, bool, timestamp, string)");
+    }
+    result.push_back({name, *type});
+  }
+  return Schema(std::move(result));
+}
+
+std::string line_and_column(std::string_view text, size_t byte) {
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(column);
+}
+
+LoadedPipeline build_from(const Json& root, const std::optional<std::string>& output_path) {
+  FieldReader top(root, "");
+  top.allow_only({"source", "event_time", "where", "window", "group_by", "aggregates", "sink", "trigger",
+                  "max_rows_per_trigger"});
+  LoadedPipeline loaded;
+  PipelineBuilder builder;
+
+  FieldReader event_time(top.required("event_time"), "event_time");
+  event_time.allow_only({"column", "watermark_delay"});
+  const std::string event_time_column = event_time.string("column");
+  const int64_t delay = event_time.has("watermark_delay") ? event_time.duration("watermark_delay") : 0;
+
+  FieldReader source(top.required("source"), "source");
+  source.allow_only({"format", "path", "schema"});
+  expect_format(source, "source");
+  CsvSourceOptions source_options;
+  source_options.path = source.string("path");
+  source_options.schema = read_schema(source.required("schema"));
+  if (source_options.schema.find(event_time_column)) source_options.not_null_columns = {event_time_column};
+
+  FieldReader sink(top.required("sink"), "sink");
+  sink.allow_only({"format", "path"});
+  expect_format(sink, "sink");
+  CsvSinkOptions sink_options;
+  sink_options.path = output_path.value_or(sink.string("path"));
+  if (sink_options.path.empty()) FieldReader::fail("sink.path", "must not be empty");
+
+  if (auto where = top.optional_string("where")) builder.where(*where);
+
+  FieldReader window(top.required("window"), "window");
+  window.allow_only({"type", "size"});
+  const std::string window_type = window.string("type");
+  if (window_type != "tumbling") {
+    FieldReader::fail("window.type", "unknown window type '" + window_type + "' (supported: tumbling)");
+  }
+  const int64_t window_size = window.duration("size");
+  if (window_size <= 0) FieldReader::fail("window.size", "must be greater than zero");
+  builder.tumbling_window(window_size);
+
+  if (top.has("group_by")) {
+    const Json& group_by = top.required("group_by");
+    if (!group_by.is_array()) FieldReader::fail("group_by", "expected an array of column names");
+    std::vector<std::string> columns;
+    for (size_t i = 0; i < group_by.size(); ++i) {
+      if (!group_by[i].is_string()) FieldReader::fail("group_by[" + std::to_string(i) + "]", "expected a string");
+      columns.push_back(group_by[i].get<std::string>());
+    }
+    builder.group_by(std::move(columns));
+  }
+
+  const Json& aggregates = top.required("aggregates");
+  if (!aggregates.is_array()) FieldReader::fail("aggregates", "expected an array such as [\"count(*)\"]");
+  for (size_t i = 0; i < aggregates.size(); ++i) {
+    if (!aggregates[i].is_string()) FieldReader::fail("aggregates[" + std::to_string(i) + "]", "expected a string");
+    builder.aggregate(aggregates[i].get<std::string>());
+  }
+
+  if (auto trigger = top.optional_string("trigger")) {
+    try {
+      loaded.trigger = parse_trigger(*trigger);
+    } catch (const ConfigError& error) {
+      throw ConfigError(std::string("trigger: ") + error.what());
+    }
+  }
+  if (top.has("max_rows_per_trigger")) {
+    const Json& rows = top.required("max_rows_per_trigger");
+    if (!rows.is_number_unsigned() || rows.get<uint64_t>() == 0) {
+      FieldReader::fail("max_rows_per_trigger", "expected a positive integer");
+    }
+    loaded.max_rows_per_trigger = rows.get<uint64_t>();
+  }
+
+  // Constructing the source checks that its path exists; the sink creates
+  // nothing until the run opens it.
+  std::unique_ptr<Source> csv_source;
+  try {
+    csv_source = std::make_unique<CsvSource>(std::move(source_options));
+  } catch (const ConfigError& error) {
+    throw ConfigError(std::string("source.path: ") + error.what());
+  }
+  builder.source(std::move(csv_source)).event_time(event_time_column, delay);
+  builder.sink(std::make_unique<CsvSink>(std::move(sink_options)));
+  loaded.pipeline = builder.build();
+  return loaded;
+}
+
+}  // namespace
+
+LoadedPipeline parse_pipeline_file(std::string_view json_text, const std::string& file_name,
+                                   const std::optional<std::string>& output_path) {
+  Json root;
+  try {
+    root = Json::parse(json_text.begin(), json_text.end());
+  } catch (const Json::parse_error& error) {
+    std::string message = error.what();
+    // nlohmann's text starts with "[json.exception.parse_error.101] parse error at line.."; keep the part after "]".
+    const size_t bracket = message.find("] ");
+    if (bracket != std::string::npos) message = message.substr(bracket + 2);
+    throw ConfigError(file_name + ":" + line_and_column(json_text, error.byte > 0 ? error.byte - 1 : 0) +
+                      ": invalid JSON: " + message);
+  }
+  try {
+    return build_from(root, output_path);
+  } catch (const ConfigError& error) {
+    throw ConfigError(file_name + ": " + error.what());
+  } catch (const Json::exception& error) {
+    throw ConfigError(file_name + ": " + error.what());
+  }
+}
+
+LoadedPipeline load_pipeline_file(const std::string& path, const std::optional<std::string>& output_path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw ConfigError(path + ": cannot open the pipeline file");
+  std::ostringstream text;
+  text << file.rdbuf();
+  return parse_pipeline_file(text.str(), path, output_path);
+}
+
+}  // namespace weir

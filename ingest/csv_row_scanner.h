@@ -1,0 +1,224 @@
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace weir {
+
+// The structure of CSV text (RFC 4180 with the usual relaxations), shared by
+// the serial row scan (CsvRowScanner) and the parallel field walk
+// (read_csv_field) so that both agree on every record boundary:
+//
+//  * A record ends at the first '\n' that is not inside a quoted field, or at
+//    the end of the file. A '\r' right before that end belongs to the line
+//    ending (CRLF), not to the last field.
+//  * Fields are separated by ','. A field is quoted when its first character
+//    is '"'; it then runs to the next '"' not followed by another '"' ("" is
+//    an escaped quote) and may contain ',', '\r' and '\n'. A '"' anywhere else
+//    in an unquoted field is an ordinary character (5'10" stays as is).
+//  * Text between a closing quote and the next ',' or line end is kept out of
+//    the field and flagged (CsvField::has_text_after_quote) so the loader can
+//    reject it; the record boundary does not depend on it.
+//  * Whatever follows the last '\n' of a file is a record unless it is empty
+//    (or a lone '\r'): a final line without newline is a row, an empty one is
+//    not. Empty lines before that are records with one empty field.
+
+// Byte search in 8-byte words (SWAR): CSV fields and lines are short, so
+// this beats a memchr call per field. Never reads at or past `end`.
+namespace csv_text {
+
+inline constexpr uint64_t kLowBits = 0x0101010101010101ull;
+inline constexpr uint64_t kLow7Bits = 0x7F7F7F7F7F7F7F7Full;
+
+// The high bit of each byte of `word` that equals `byte`, exactly (no false
+// positives, so the result may be counted).
+inline uint64_t bytes_equal_mask(uint64_t word, char byte) {
+  const uint64_t zero_where_equal = word ^ (kLowBits * static_cast<unsigned char>(byte));
+  const uint64_t low_bits_nonzero = (zero_where_equal & kLow7Bits) + kLow7Bits;
+  return ~(low_bits_nonzero | zero_where_equal | kLow7Bits);
+}
+
+// The high bit of the first byte of `word` that equals `byte` is set, and
+// no bit below it; bits above may be false positives (borrows). Cheaper than
+// bytes_equal_mask when only the first match matters.
+inline uint64_t first_byte_equal_mask(uint64_t word, char byte) {
+  const uint64_t zero_where_equal = word ^ (kLowBits * static_cast<unsigned char>(byte));
+  return (zero_where_equal - kLowBits) & ~zero_where_equal;
+}
+
+inline uint64_t load_word(const char* position) {
+  uint64_t word;
+  std::memcpy(&word, position, sizeof(word));
+  return word;
+}
+
+inline constexpr bool kWordSearch = std::endian::native == std::endian::little;
+
+// The first ',' or '\n' in [position, end), or `end`.
+inline const char* find_comma_or_newline(const char* position, const char* end) {
+  if constexpr (kWordSearch) {
+    while (end - position >= 8) {
+      const uint64_t word = load_word(position);
+      const uint64_t found =
+          (first_byte_equal_mask(word, ',') | first_byte_equal_mask(word, '\n')) & ~kLow7Bits;
+      if (found != 0) return position + (std::countr_zero(found) >> 3);
+      position += 8;
+    }
+  }
+  while (position < end && *position != ',' && *position != '\n') ++position;
+  return position;
+}
+
+// Moves past up to `wanted` '\n' in [position, end); returns how many it
+// passed and sets `after` to just past the last one passed (or `position`).
+inline size_t skip_newlines(const char* position, const char* end, size_t wanted,
+                            const char*& after) {
+  size_t passed = 0;
+  after = position;
+  if constexpr (kWordSearch) {
+    while (passed < wanted && end - position >= 8) {
+      // One bit per '\n' (bit 8i+7 for byte i), taken lowest first.
+      for (uint64_t found = bytes_equal_mask(load_word(position), '\n'); found != 0;
+           found &= found - 1) {
+        after = position + (std::countr_zero(found) >> 3) + 1;
+        if (++passed == wanted) return passed;
+      }
+      position += 8;
+    }
+  }
+  for (; passed < wanted && position < end; ++position) {
+    if (*position == '\n') {
+      ++passed;
+      after = position + 1;
+    }
+  }
+  return passed;
+}
+
+}  // namespace csv_text
+
+// One field as it appears in the text.
+struct CsvField {
+  const char* begin;  // the field's text: inside the quotes when quoted,
+  const char* end;    // without the CRLF '\r' when it ends the record
+  bool quoted;
+  bool has_escaped_quotes;    // the text holds "" pairs (see unescape_csv_quotes)
+  bool has_text_after_quote;  // e.g. "abc"def: malformed
+  bool unterminated;          // opening quote without closing quote
+  bool ends_record;
+  uint32_t embedded_newlines;  // '\n' inside the quotes
+};
+
+// Reads the field starting at `position` (the start of a record or the
+// character after a ','), never reading at or past `end`. Returns where the
+// next field starts (past the ',' or '\n'). Pure; any thread.
+inline const char* read_csv_field(const char* position, const char* end, CsvField& field) {
+  field.has_escaped_quotes = false;
+  field.has_text_after_quote = false;
+  field.unterminated = false;
+  field.embedded_newlines = 0;
+  const char* cursor = position;
+  if (cursor < end && *cursor == '"') {
+    field.quoted = true;
+    field.begin = ++cursor;
+    while (true) {
+      const auto* quote = static_cast<const char*>(std::memchr(cursor, '"', end - cursor));
+      if (quote == nullptr) {
+        field.unterminated = true;
+        field.end = end;
+        field.ends_record = true;
+        return end;
+      }
+      if (quote + 1 < end && quote[1] == '"') {
+        field.has_escaped_quotes = true;
+        cursor = quote + 2;
+        continue;
+      }
+      field.end = quote;
+      cursor = quote + 1;
+      break;
+    }
+    for (const char* scan = field.begin; scan < field.end; ++scan) {
+      field.embedded_newlines += *scan == '\n' ? 1 : 0;
+    }
+    const char* tail = cursor;
+    cursor = csv_text::find_comma_or_newline(cursor, end);
+    const bool at_line_end = cursor == end || *cursor == '\n';
+    const bool only_carriage_return = cursor - tail == 1 && *tail == '\r' && at_line_end;
+    field.has_text_after_quote = cursor != tail && !only_carriage_return;
+  } else {
+    field.quoted = false;
+    field.begin = cursor;
+    cursor = csv_text::find_comma_or_newline(cursor, end);
+    field.end = cursor;
+    const bool at_line_end = cursor == end || *cursor == '\n';
+    if (at_line_end && field.end > field.begin && field.end[-1] == '\r') --field.end;
+  }
+  if (cursor == end) {
+    field.ends_record = true;
+    return end;
+  }
+  field.ends_record = *cursor == '\n';
+  return cursor + 1;
+}
+
+// Appends the text of a quoted field with every "" turned into ".
+void unescape_csv_quotes(std::string_view quoted_text, std::string& out);
+
+// The serial structural scan of one file: cuts runs of whole records.
+//
+// Stretches of text without '"' (found with one memchr) are cut by counting
+// newlines a word at a time; records holding a '"' take a quote-aware walk. Physical lines are
+// counted so every record's first line is known (line 1 is the first line of the file).
+//
+// Contract: one thread at a time (the source's serial next_morsel stage).
+// The text must stay valid while the scanner is used.
+class CsvRowScanner {
+ public:
+  // `text` is the whole file; scanning starts at `start_offset` (after a
+  // byte-order mark, say), on line 1. `path` names the file in messages.
+  CsvRowScanner(std::string_view text, size_t start_offset, std::string path);
+
+  // Field names for messages about a field (the header, once read).
+  void set_field_names(std::vector<std::string> names) { field_names_ = std::move(names); }
+
+  // A run of consecutive records: bytes [begin, end) of the text.
+  struct Cut {
+    size_t begin = 0;
+    size_t end = 0;
+    uint64_t first_line = 0;
+    size_t rows = 0;
+  };
+
+  // Cuts up to `max_rows` records from the current position and moves past
+  // them. rows == 0 only when done(). Throws InputError for a quoted field
+  // without closing quote ("<path>:<line>: column <k> (<name>): unterminated
+  // quoted field", <line> being where the field starts).
+  Cut cut(size_t max_rows);
+
+  // True when no record is left.
+  bool done() const;
+
+ private:
+  // Walks a record that holds a '"' somewhere; returns where the next record
+  // starts and advances line_ past the record's lines.
+  const char* skip_quoted_record(const char* record_start);
+  // The first '"' at or after `from`, or text_end_.
+  const char* find_quote(const char* from) const;
+  [[noreturn]] void throw_unterminated_quote(uint64_t line, size_t field_index) const;
+
+  const char* text_begin_;
+  const char* text_end_;
+  const char* position_;
+  const char* next_quote_;  // the first '"' at or after position_, or text_end_
+  uint64_t line_ = 1;
+  std::string path_;
+  std::vector<std::string> field_names_;
+};
+
+}  // namespace weir

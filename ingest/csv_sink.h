@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runtime/sink.h"
+
+namespace weir {
+
+struct CsvSinkOptions {
+  std::string path;  // the final file; its parent directories are created
+};
+
+// Writes results as one CSV file that CsvSource reads back unchanged.
+//
+// Format: a header row of the column names, then one line per row, '\n'
+// line endings.
+//   int64      decimal
+//   float64    shortest form that reads back to the same double
+//              (std::to_chars); NaN, Infinity, -Infinity
+//   bool       true / false
+//   timestamp  ISO-8601 UTC with milliseconds: 2026-01-01T00:00:10.000Z
+//   string     as-is; quoted per RFC 4180 ("" for a quote) when it holds
+//              , " \r or \n, starts or ends with a space or tab, or is
+//              empty ("" is the empty string, an empty field is NULL)
+//   NULL       an empty field
+//
+// Atomicity: everything goes to ".<name>.weir-tmp-<pid>" next to the final
+// file; finish() renames it over the final path (replacing an existing
+// file), abort() deletes it. Readers never see a half-written file.
+//
+// Output is buffered in memory and written with large write(2) calls;
+// commit_epoch() hands the buffer to the OS (no fsync).
+//
+// Contract: as Sink (runtime/sink.h): every method on the driver thread;
+// open() once, write()/commit_epoch() per epoch, then finish() or abort().
+// Failures to create or write the file throw ConfigError naming the path
+// (the environment, not the data, is wrong). Destroying the sink without
+// finish() has the effect of abort().
+class CsvSink final : public Sink {
+ public:
+  explicit CsvSink(CsvSinkOptions options);
+  ~CsvSink() override;
+  CsvSink(const CsvSink&) = delete;
+  CsvSink& operator=(const CsvSink&) = delete;
+
+  void open(std::shared_ptr<const Schema> schema) override;
+  void write(const Batch& batch) override;
+  void commit_epoch(uint64_t epoch) override;
+  void finish() override;
+  void abort() noexcept override;
+  std::string describe() const override;
+
+  // The temporary file open() writes to ("" before open()); for tests.
+  const std::string& temporary_path() const { return temporary_path_; }
+
+ private:
+  // Writes the buffer out when it holds at least `threshold` bytes.
+  void flush_buffer(size_t threshold);
+  [[noreturn]] void throw_write_error(const std::string& path, const char* what, int error);
+
+  std::string path_;
+  std::string temporary_path_;
+  std::shared_ptr<const Schema> schema_;
+  int descriptor_ = -1;
+  enum class State { Created, Open, Finished, Aborted } state_ = State::Created;
+  std::string buffer_;
+};
+
+// Appends `value` as one CSV field, quoted only when needed (see CsvSink).
+void append_csv_string_field(std::string_view value, std::string& out);
+
+}  // namespace weir

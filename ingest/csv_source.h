@@ -1,0 +1,114 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ingest/csv_header.h"
+#include "ingest/csv_row_scanner.h"
+#include "ingest/mapped_file.h"
+#include "runtime/source.h"
+
+namespace weir {
+
+struct CsvSourceOptions {
+  std::string path;  // a .csv file, or a directory of them
+  Schema schema;     // the declared columns, matched by name to each file's header
+  // Declared columns that must never be NULL (the event-time column).
+  std::vector<std::string> not_null_columns;
+};
+
+// One input file being read: its bytes and how its header maps to the
+// schema. Shared (read-only) by the morsels cut from it.
+struct CsvInputFile {
+  std::string path;
+  std::shared_ptr<const MappedFile> contents;
+  CsvHeader header;
+};
+
+// A run of whole records of one file (a morsel never spans two files).
+struct CsvMorsel final : SourceMorsel {
+  std::shared_ptr<const CsvInputFile> file;
+  size_t begin = 0;  // byte range of the records in file->contents
+  size_t end = 0;
+  uint64_t first_line = 0;  // physical line of the first record (header = 1)
+};
+
+// Reads CSV files: one file, or every "*.csv" file of a directory.
+//
+// Input:
+//  * Every file starts with a header row naming its columns (see CsvHeader:
+//    matched by name, extra columns ignored, any order). A UTF-8 byte-order
+//    mark before it is skipped.
+//  * Structure as in csv_row_scanner.h (RFC 4180; LF or CRLF line endings; a
+//    final line without newline is a row; an empty text after the last
+//    newline is not). Every record must have as many fields as the header.
+//  * Values: an empty unquoted field is NULL for every type. A quoted empty
+//    field ("") is the empty string in a string column and NULL in the
+//    others. Strings are taken as-is (no trimming). Other types: see
+//    csv_field_parser.h.
+//
+// Directories: the files whose names end in ".csv" (any case) and do not
+// start with '.', in name order. The constructor lists the directory once;
+// each discover() appends the files that appeared since, in name order, and
+// each file is read exactly once. A file is read as it is when the source
+// gets to it, so it must be complete when it appears: writers should write
+// it elsewhere (or under a name starting with '.' or not ending in ".csv")
+// and then rename it into place. A directory source is unbounded until
+// seal(); a single file is bounded.
+//
+// Contract: as Source (runtime/source.h). The constructor, discover(),
+// seal(), exhausted() run on the driver thread between epochs; next_morsel()
+// in the serial stage (it maps the next file and reads its header when it
+// gets to it, and throws InputError for header and structural errors);
+// load() on any worker, concurrently for different morsels (it only reads
+// the morsel and immutable state).
+class CsvSource final : public Source {
+ public:
+  // Throws ConfigError when the path does not exist or is neither a file nor
+  // a directory, or a not-null column is not declared.
+  explicit CsvSource(CsvSourceOptions options, MemoryTracker* tracker = nullptr);
+
+  // A single-"file" source over an in-memory copy of `contents` (tests and
+  // fuzzers); options.path only names it in messages.
+  static std::unique_ptr<CsvSource> from_bytes(CsvSourceOptions options, std::string_view contents,
+                                               MemoryTracker* tracker = nullptr);
+
+  std::shared_ptr<const Schema> schema() const override { return schema_; }
+  void discover() override;
+  void seal() override;
+  bool exhausted() const override;
+  std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) override;
+  void load(SourceMorsel& morsel, Batch& batch) const override;
+  std::string describe() const override;
+
+ private:
+  CsvSource(CsvSourceOptions options, MemoryTracker* tracker,
+            std::shared_ptr<const MappedFile> in_memory_contents);
+
+  // Maps the next pending file and reads its header; false when none is left.
+  bool open_next_file();
+
+  std::string path_;
+  std::shared_ptr<const Schema> schema_;
+  std::vector<uint8_t> not_null_;  // per schema column
+  // Kept for the interface's sake: mapped pages belong to the page cache and
+  // batches are counted by their own tracker, so nothing is counted here.
+  MemoryTracker* tracker_;
+  bool is_directory_ = false;
+  bool sealed_ = false;
+  std::shared_ptr<const MappedFile> in_memory_contents_;  // from_bytes() only
+
+  std::deque<std::string> pending_files_;  // discovered, not opened yet
+  std::set<std::string> seen_file_names_;  // directories: every name ever queued
+  std::shared_ptr<const CsvInputFile> current_file_;
+  std::unique_ptr<CsvRowScanner> scanner_;  // over current_file_
+  uint64_t next_row_ordinal_ = 0;
+};
+
+}  // namespace weir

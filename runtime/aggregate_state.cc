@@ -1,0 +1,295 @@
+#include "runtime/aggregate_state.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "runtime/errors.h"
+#include "runtime/exact_float_sum.h"
+
+namespace weir {
+namespace {
+
+struct CountState {
+  int64_t count;
+};
+struct IntSumState {
+  __int128 sum;  // cannot overflow before 2^64 rows; checked against int64 at the end
+  int64_t count;
+};
+struct FloatSumState {
+  ExactFloatSum sum;
+  int64_t count;
+};
+struct IntExtremeState {
+  int64_t value;
+  int64_t has_value;
+};
+struct FloatExtremeState {
+  double value;
+  int64_t has_value;
+};
+struct StringExtremeState {
+  const char* data;
+  uint64_t size;
+  int64_t has_value;
+};
+
+// Total order on doubles used by min/max: NaN is greater than every number
+// (as in DuckDB and PostgreSQL).
+bool float_less(double a, double b) { return !std::isnan(a) && (std::isnan(b) || a < b); }
+
+size_t state_bytes(const AggregateSpec& spec) {
+  switch (spec.kind) {
+    case AggregateKind::CountStar:
+    case AggregateKind::Count:
+      return sizeof(CountState);
+    case AggregateKind::Sum:
+    case AggregateKind::Avg:
+      return spec.input_type == DataType::Float64 ? sizeof(FloatSumState) : sizeof(IntSumState);
+    case AggregateKind::Min:
+    case AggregateKind::Max:
+      if (spec.input_type == DataType::String) return sizeof(StringExtremeState);
+      return spec.input_type == DataType::Float64 ? sizeof(FloatExtremeState) : sizeof(IntExtremeState);
+  }
+  return 0;
+}
+
+size_t round_up_16(size_t bytes) { return (bytes + 15) & ~size_t{15}; }
+
+template <typename State>
+State& state_at(uint8_t* blocks, uint32_t group, size_t block_bytes, size_t offset) {
+  return *reinterpret_cast<State*>(blocks + size_t{group} * block_bytes + offset);
+}
+
+// Applies fold(state, value) for every selected row whose input is not NULL,
+// with a branch-free inner loop when the column has no NULLs.
+template <typename State, typename Value, typename Fold>
+void fold_rows(const Column& column, const Value* values, const uint32_t* rows, const uint32_t* groups,
+               size_t count, uint8_t* blocks, size_t block_bytes, size_t offset, Fold fold) {
+  if (!column.has_nulls()) {
+    for (size_t i = 0; i < count; ++i) {
+      fold(state_at<State>(blocks, groups[i], block_bytes, offset), values[rows[i]]);
+    }
+    return;
+  }
+  for (size_t i = 0; i < count; ++i) {
+    const uint32_t row = rows[i];
+    if (column.is_valid(row)) fold(state_at<State>(blocks, groups[i], block_bytes, offset), values[row]);
+  }
+}
+
+void keep_string(StringExtremeState& state, std::string_view value, Arena& arena) {
+  const std::string_view copy = arena.copy(value);
+  state.data = copy.data();
+  state.size = copy.size();
+  state.has_value = 1;
+}
+
+std::string_view string_of(const StringExtremeState& state) {
+  return std::string_view(state.data, static_cast<size_t>(state.size));
+}
+
+}  // namespace
+
+AggregateStateLayout::AggregateStateLayout(std::vector<AggregateSpec> specs) : specs_(std::move(specs)) {
+  for (const AggregateSpec& spec : specs_) {
+    offsets_.push_back(block_bytes_);
+    block_bytes_ += round_up_16(state_bytes(spec));
+  }
+  if (block_bytes_ == 0) block_bytes_ = 16;
+}
+
+void AggregateStateLayout::initialize(uint8_t* block) const { std::memset(block, 0, block_bytes_); }
+
+void AggregateStateLayout::update(const std::vector<const Column*>& inputs, const uint32_t* rows,
+                                  const uint32_t* groups, size_t count, uint8_t* blocks,
+                                  Arena& arena) const {
+  const size_t bb = block_bytes_;
+  for (size_t a = 0; a < specs_.size(); ++a) {
+    const AggregateSpec& spec = specs_[a];
+    const size_t offset = offsets_[a];
+    if (spec.kind == AggregateKind::CountStar) {
+      for (size_t i = 0; i < count; ++i) ++state_at<CountState>(blocks, groups[i], bb, offset).count;
+      continue;
+    }
+    const Column& column = *inputs[a];
+    const DataType type = spec.input_type;
+    switch (spec.kind) {
+      case AggregateKind::CountStar:
+        break;
+      case AggregateKind::Count:
+        if (!column.has_nulls()) {
+          for (size_t i = 0; i < count; ++i) ++state_at<CountState>(blocks, groups[i], bb, offset).count;
+        } else {
+          for (size_t i = 0; i < count; ++i) {
+            if (column.is_valid(rows[i])) ++state_at<CountState>(blocks, groups[i], bb, offset).count;
+          }
+        }
+        break;
+      case AggregateKind::Sum:
+      case AggregateKind::Avg:
+        if (type == DataType::Float64) {
+          fold_rows<FloatSumState>(column, column.float64_data(), rows, groups, count, blocks, bb, offset,
+                                   [](FloatSumState& s, double v) {
+                                     s.sum.add(v);
+                                     ++s.count;
+                                   });
+        } else {
+          fold_rows<IntSumState>(column, column.int64_data(), rows, groups, count, blocks, bb, offset,
+                                 [](IntSumState& s, int64_t v) {
+                                   s.sum += v;
+                                   ++s.count;
+                                 });
+        }
+        break;
+      case AggregateKind::Min:
+      case AggregateKind::Max: {
+        const bool is_min = spec.kind == AggregateKind::Min;
+        if (type == DataType::Float64) {
+          fold_rows<FloatExtremeState>(column, column.float64_data(), rows, groups, count, blocks, bb, offset,
+                                       [is_min](FloatExtremeState& s, double v) {
+                                         if (!s.has_value || (is_min ? float_less(v, s.value)
+                                                                     : float_less(s.value, v))) {
+                                           s.value = v;
+                                           s.has_value = 1;
+                                         }
+                                       });
+        } else if (type == DataType::String) {
+          for (size_t i = 0; i < count; ++i) {
+            const uint32_t row = rows[i];
+            if (!column.is_valid(row)) continue;
+            auto& s = state_at<StringExtremeState>(blocks, groups[i], bb, offset);
+            const std::string_view value = column.string_at(row);
+            if (!s.has_value || (is_min ? value < string_of(s) : string_of(s) < value)) {
+              keep_string(s, value, arena);
+            }
+          }
+        } else if (is_min) {
+          fold_rows<IntExtremeState>(column, column.int64_data(), rows, groups, count, blocks, bb, offset,
+                                     [](IntExtremeState& s, int64_t v) {
+                                       if (!s.has_value || v < s.value) s.value = v;
+                                       s.has_value = 1;
+                                     });
+        } else {
+          fold_rows<IntExtremeState>(column, column.int64_data(), rows, groups, count, blocks, bb, offset,
+                                     [](IntExtremeState& s, int64_t v) {
+                                       if (!s.has_value || v > s.value) s.value = v;
+                                       s.has_value = 1;
+                                     });
+        }
+        break;
+      }
+    }
+  }
+}
+
+void AggregateStateLayout::merge(uint8_t* target, const uint8_t* source, Arena& arena) const {
+  for (size_t a = 0; a < specs_.size(); ++a) {
+    const AggregateSpec& spec = specs_[a];
+    uint8_t* t = target + offsets_[a];
+    const uint8_t* s = source + offsets_[a];
+    switch (spec.kind) {
+      case AggregateKind::CountStar:
+      case AggregateKind::Count:
+        reinterpret_cast<CountState*>(t)->count += reinterpret_cast<const CountState*>(s)->count;
+        break;
+      case AggregateKind::Sum:
+      case AggregateKind::Avg:
+        if (spec.input_type == DataType::Float64) {
+          auto& to = *reinterpret_cast<FloatSumState*>(t);
+          const auto& from = *reinterpret_cast<const FloatSumState*>(s);
+          to.sum.merge(from.sum);
+          to.count += from.count;
+        } else {
+          auto& to = *reinterpret_cast<IntSumState*>(t);
+          const auto& from = *reinterpret_cast<const IntSumState*>(s);
+          to.sum += from.sum;
+          to.count += from.count;
+        }
+        break;
+      case AggregateKind::Min:
+      case AggregateKind::Max: {
+        const bool is_min = spec.kind == AggregateKind::Min;
+        if (spec.input_type == DataType::Float64) {
+          auto& to = *reinterpret_cast<FloatExtremeState*>(t);
+          const auto& from = *reinterpret_cast<const FloatExtremeState*>(s);
+          if (from.has_value && (!to.has_value || (is_min ? float_less(from.value, to.value)
+                                                          : float_less(to.value, from.value)))) {
+            to = from;
+          }
+        } else if (spec.input_type == DataType::String) {
+          auto& to = *reinterpret_cast<StringExtremeState*>(t);
+          const auto& from = *reinterpret_cast<const StringExtremeState*>(s);
+          if (from.has_value && (!to.has_value || (is_min ? string_of(from) < string_of(to)
+                                                          : string_of(to) < string_of(from)))) {
+            keep_string(to, string_of(from), arena);
+          }
+        } else {
+          auto& to = *reinterpret_cast<IntExtremeState*>(t);
+          const auto& from = *reinterpret_cast<const IntExtremeState*>(s);
+          if (from.has_value &&
+              (!to.has_value || (is_min ? from.value < to.value : from.value > to.value))) {
+            to = from;
+          }
+        }
+        break;
+      }
+    }
+  }
+}
+
+void AggregateStateLayout::finalize(size_t index, const uint8_t* block, Column& out) const {
+  const AggregateSpec& spec = specs_[index];
+  const uint8_t* state = block + offsets_[index];
+  switch (spec.kind) {
+    case AggregateKind::CountStar:
+    case AggregateKind::Count:
+      out.append_int64(reinterpret_cast<const CountState*>(state)->count);
+      return;
+    case AggregateKind::Sum:
+    case AggregateKind::Avg: {
+      const bool is_avg = spec.kind == AggregateKind::Avg;
+      if (spec.input_type == DataType::Float64) {
+        const auto& s = *reinterpret_cast<const FloatSumState*>(state);
+        if (s.count == 0) {
+          out.append_null();
+        } else {
+          const double sum = s.sum.value();
+          out.append_float64(is_avg ? sum / static_cast<double>(s.count) : sum);
+        }
+        return;
+      }
+      const auto& s = *reinterpret_cast<const IntSumState*>(state);
+      if (s.count == 0) {
+        out.append_null();
+      } else if (is_avg) {
+        out.append_float64(static_cast<double>(s.sum) / static_cast<double>(s.count));
+      } else {
+        if (s.sum > std::numeric_limits<int64_t>::max() || s.sum < std::numeric_limits<int64_t>::min()) {
+          throw InputError("sum overflows int64 in " + spec.output_name +
+                           " (the exact sum does not fit in a signed 64-bit integer)");
+        }
+        out.append_int64(static_cast<int64_t>(s.sum));
+      }
+      return;
+    }
+    case AggregateKind::Min:
+    case AggregateKind::Max:
+      if (spec.input_type == DataType::Float64) {
+        const auto& s = *reinterpret_cast<const FloatExtremeState*>(state);
+        s.has_value ? out.append_float64(s.value) : out.append_null();
+      } else if (spec.input_type == DataType::String) {
+        const auto& s = *reinterpret_cast<const StringExtremeState*>(state);
+        s.has_value ? out.append_string(string_of(s)) : out.append_null();
+      } else {
+        const auto& s = *reinterpret_cast<const IntExtremeState*>(state);
+        s.has_value ? out.append_int64(s.value) : out.append_null();
+      }
+      return;
+  }
+}
+
+}  // namespace weir

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "memory/arena.h"
+#include "runtime/aggregate_function.h"
+#include "runtime/column.h"
+
+namespace weir {
+
+// The state of a pipeline's aggregates for one group, laid out as one
+// fixed-size, 16-byte aligned block per group (row-major), and the
+// column-at-a-time loops that update, merge and finalize such blocks.
+//
+// Contract: an AggregateStateLayout is immutable and shared by all threads.
+// update() and merge() write only the blocks they are given; callers ensure
+// one thread owns a block (thread-local tables during an epoch; the global
+// table during combine, on the driver thread). String min/max copy the
+// winning value into the arena of the table that owns the block.
+class AggregateStateLayout {
+ public:
+  explicit AggregateStateLayout(std::vector<AggregateSpec> specs);
+
+  const std::vector<AggregateSpec>& specs() const { return specs_; }
+  size_t block_bytes() const { return block_bytes_; }
+
+  // Writes the initial state of one group into `block`.
+  void initialize(uint8_t* block) const;
+
+  // For i in [0, count): folds row rows[i] of the batch columns into the block
+  // of group group_ids[i] (block address = blocks + group_ids[i] * block_bytes()).
+  void update(const std::vector<const Column*>& inputs, const uint32_t* rows, const uint32_t* group_ids,
+              size_t count, uint8_t* blocks, Arena& arena) const;
+
+  // Folds `source` into `target` (both blocks of this layout).
+  void merge(uint8_t* target, const uint8_t* source, Arena& arena) const;
+
+  // Appends the final value of aggregate `index` of `block` to `out` (whose
+  // type is specs()[index].output_type()). Throws InputError when an int64
+  // sum overflowed.
+  void finalize(size_t index, const uint8_t* block, Column& out) const;
+
+ private:
+  std::vector<AggregateSpec> specs_;
+  std::vector<size_t> offsets_;
+  size_t block_bytes_ = 0;
+};
+
+}  // namespace weir

@@ -1,0 +1,263 @@
+#include "runtime/epoch_executor.h"
+
+#include <oneapi/tbb/concurrent_queue.h>
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "kernels/int64_reduce.h"
+#include "kernels/prefix_max.h"
+#include "kernels/window_assign.h"
+#include "runtime/errors.h"
+#include "runtime/expression_evaluator.h"
+
+namespace weir {
+namespace {
+
+int64_t saturating_subtract(int64_t value, int64_t delta) {
+  return value < std::numeric_limits<int64_t>::min() + delta ? std::numeric_limits<int64_t>::min()
+                                                             : value - delta;
+}
+
+// Everything one worker thread owns: reused across morsels and epochs.
+struct WorkerState {
+  std::unique_ptr<FilterEvaluator> filter;
+  std::unique_ptr<WindowAggregation::LocalState> aggregation;
+  std::vector<int64_t> max_before;
+  std::vector<int64_t> window_starts;
+  uint64_t rows_late = 0;
+};
+
+// A morsel travelling through the pipeline's stages.
+struct MorselToken {
+  std::unique_ptr<SourceMorsel> morsel;
+  std::unique_ptr<Batch> batch;
+  int64_t max_event_time = std::numeric_limits<int64_t>::min();
+  int64_t max_event_time_before = std::numeric_limits<int64_t>::min();
+  bool failed = false;
+};
+
+}  // namespace
+
+class EpochExecutor::Impl {
+ public:
+  Impl(const PipelineFragment& fragment, size_t threads, size_t morsel_rows, MemoryTracker* tracker)
+      : fragment_(fragment),
+        threads_(threads == 0 ? std::max<size_t>(1, std::thread::hardware_concurrency()) : threads),
+        morsel_rows_(std::max<size_t>(1, morsel_rows)),
+        tracker_(tracker),
+        parallelism_(tbb::global_control::max_allowed_parallelism, threads_),
+        arena_(static_cast<int>(threads_)),
+        workers_([this]() {
+          WorkerState state;
+          if (fragment_.predicate != nullptr) {
+            state.filter = std::make_unique<FilterEvaluator>(*fragment_.predicate);
+          }
+          state.aggregation = fragment_.aggregation->make_local_state(tracker_);
+          return state;
+        }) {}
+
+  size_t threads() const { return threads_; }
+
+  Outcome run_epoch(Source& source, uint64_t row_budget, int64_t max_event_time_before,
+                    const std::atomic<int>* stop) {
+    Outcome outcome;
+    uint64_t remaining = row_budget;
+    int64_t running_max = max_event_time_before;
+    std::atomic<uint64_t> rows_read{0};
+    first_error_ = nullptr;
+    first_error_ordinal_ = std::numeric_limits<uint64_t>::max();
+    stop_cutting_ = false;
+    for (WorkerState& worker : workers_) worker.rows_late = 0;
+
+    auto cut = [&](tbb::flow_control& control) -> MorselToken* {
+      if (remaining == 0 || stop_cutting_.load(std::memory_order_relaxed)) {
+        control.stop();
+        return nullptr;
+      }
+      if (stop != nullptr && stop->load(std::memory_order_relaxed) != 0) {
+        outcome.abandoned = true;
+        control.stop();
+        return nullptr;
+      }
+      std::unique_ptr<SourceMorsel> morsel;
+      try {
+        morsel = source.next_morsel(static_cast<size_t>(std::min<uint64_t>(remaining, morsel_rows_)));
+      } catch (...) {
+        record_error(std::numeric_limits<uint64_t>::max() - 1, std::current_exception());
+        control.stop();
+        return nullptr;
+      }
+      if (!morsel) {
+        control.stop();
+        return nullptr;
+      }
+      WEIR_CHECK(morsel->num_rows <= remaining);
+      remaining -= morsel->num_rows;
+      auto* token = new MorselToken();
+      token->morsel = std::move(morsel);
+      return token;
+    };
+
+    auto load = [&](MorselToken* token) -> MorselToken* {
+      try {
+        token->batch = take_batch(source);
+        source.load(*token->morsel, *token->batch);
+        const Column& times = token->batch->column(fragment_.event_time_column);
+        if (times.has_nulls()) {
+          throw InputError(source.describe() + ": NULL event time in row " +
+                           std::to_string(token->morsel->first_row_ordinal + first_null_row(times) + 1) +
+                           " of the source");
+        }
+        token->max_event_time = kernels::MaxInt64(times.int64_data(), times.size());
+        rows_read.fetch_add(token->batch->num_rows(), std::memory_order_relaxed);
+      } catch (...) {
+        token->failed = true;
+        record_error(token->morsel->first_row_ordinal, std::current_exception());
+      }
+      return token;
+    };
+
+    auto order = [&](MorselToken* token) -> MorselToken* {
+      if (!token->failed) {
+        token->max_event_time_before = running_max;
+        running_max = std::max(running_max, token->max_event_time);
+      }
+      return token;
+    };
+
+    auto process = [&](MorselToken* token) {
+      if (!token->failed && !stop_cutting_.load(std::memory_order_relaxed)) {
+        try {
+          process_morsel(*token->batch, token->max_event_time_before, workers_.local());
+        } catch (...) {
+          record_error(token->morsel->first_row_ordinal, std::current_exception());
+        }
+      }
+      if (token->batch) return_batch(std::move(token->batch));
+      delete token;
+    };
+
+    arena_.execute([&]() {
+      tbb::parallel_pipeline(
+          threads_ * 2,
+          tbb::make_filter<void, MorselToken*>(tbb::filter_mode::serial_in_order, cut) &
+              tbb::make_filter<MorselToken*, MorselToken*>(tbb::filter_mode::parallel, load) &
+              tbb::make_filter<MorselToken*, MorselToken*>(tbb::filter_mode::serial_in_order, order) &
+              tbb::make_filter<MorselToken*, void>(tbb::filter_mode::parallel, process));
+    });
+
+    if (first_error_) {
+      discard_partials();
+      std::rethrow_exception(first_error_);
+    }
+    outcome.rows_read = rows_read.load();
+    for (WorkerState& worker : workers_) outcome.rows_late += worker.rows_late;
+    outcome.max_event_time = running_max;
+    if (outcome.abandoned) discard_partials();
+    return outcome;
+  }
+
+  void combine_into(WindowAggregation::GlobalState& global) {
+    for (WorkerState& worker : workers_) fragment_.aggregation->combine(*worker.aggregation, global);
+  }
+
+  void discard_partials() {
+    for (WorkerState& worker : workers_) fragment_.aggregation->discard(*worker.aggregation);
+  }
+
+ private:
+  static size_t first_null_row(const Column& column) {
+    for (size_t row = 0; row < column.size(); ++row) {
+      if (!column.is_valid(row)) return row;
+    }
+    return 0;
+  }
+
+  void process_morsel(Batch& batch, int64_t max_event_time_before, WorkerState& worker) {
+    const size_t rows = batch.num_rows();
+    const int64_t* times = batch.column(fragment_.event_time_column).int64_data();
+    const TumblingWindow window = fragment_.aggregation->spec().window;
+    worker.max_before.resize(rows);
+    worker.window_starts.resize(rows);
+    kernels::RunningMaxBefore(times, rows, max_event_time_before, worker.max_before.data());
+    kernels::AssignTumblingWindows(times, rows, window.size_millis, worker.window_starts.data());
+
+    // Late: the row's window closed by the watermark of the rows before it.
+    SelectionVector& selection = batch.selection();
+    uint32_t* selected = selection.data();
+    size_t kept = 0;
+    const int64_t delay = fragment_.watermark_delay_millis;
+    for (size_t row = 0; row < rows; ++row) {
+      const int64_t watermark = saturating_subtract(worker.max_before[row], delay);
+      const int64_t end = window.end_of_window_starting(worker.window_starts[row]);
+      selected[kept] = static_cast<uint32_t>(row);
+      kept += end > watermark ? 1 : 0;
+    }
+    selection.resize(kept);
+    worker.rows_late += rows - kept;
+
+    if (worker.filter) worker.filter->filter(batch, selection);
+    fragment_.aggregation->consume(batch, selection, worker.window_starts.data(), *worker.aggregation);
+  }
+
+  std::unique_ptr<Batch> take_batch(const Source& source) {
+    std::unique_ptr<Batch> batch;
+    if (!batch_pool_.try_pop(batch)) batch = std::make_unique<Batch>(source.schema(), tracker_);
+    batch->clear();
+    return batch;
+  }
+
+  void return_batch(std::unique_ptr<Batch> batch) { batch_pool_.push(std::move(batch)); }
+
+  void record_error(uint64_t ordinal, std::exception_ptr error) {
+    std::lock_guard<std::mutex> lock(error_mutex_);
+    if (!first_error_ || ordinal < first_error_ordinal_) {
+      first_error_ = error;
+      first_error_ordinal_ = ordinal;
+    }
+    stop_cutting_ = true;
+  }
+
+  PipelineFragment fragment_;
+  size_t threads_;
+  size_t morsel_rows_;
+  MemoryTracker* tracker_;
+  // Lets --threads exceed the core count (oneTBB caps workers at the core
+  // count otherwise); process-wide while this executor lives.
+  tbb::global_control parallelism_;
+  tbb::task_arena arena_;
+  tbb::enumerable_thread_specific<WorkerState> workers_;
+  tbb::concurrent_queue<std::unique_ptr<Batch>> batch_pool_;
+  std::mutex error_mutex_;
+  std::exception_ptr first_error_;
+  uint64_t first_error_ordinal_ = 0;
+  std::atomic<bool> stop_cutting_{false};
+};
+
+EpochExecutor::EpochExecutor(const PipelineFragment& fragment, size_t threads, size_t morsel_rows,
+                             MemoryTracker* tracker)
+    : impl_(std::make_unique<Impl>(fragment, threads, morsel_rows, tracker)) {}
+
+EpochExecutor::~EpochExecutor() = default;
+
+size_t EpochExecutor::threads() const { return impl_->threads(); }
+
+EpochExecutor::Outcome EpochExecutor::run_epoch(Source& source, uint64_t row_budget,
+                                                int64_t max_event_time_before, const std::atomic<int>* stop) {
+  return impl_->run_epoch(source, row_budget, max_event_time_before, stop);
+}
+
+void EpochExecutor::combine_into(WindowAggregation::GlobalState& global) { impl_->combine_into(global); }
+
+void EpochExecutor::discard_partials() { impl_->discard_partials(); }
+
+}  // namespace weir

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "memory/memory_tracker.h"
+#include "runtime/pipeline_fragment.h"
+#include "runtime/source.h"
+#include "runtime/window_aggregation.h"
+
+namespace weir {
+
+// Runs one epoch (the input of one trigger) on oneTBB, morsel-driven:
+//
+//   cut (serial, in order)    Source::next_morsel: up to morsel_rows rows
+//   load (parallel)           Source::load into a pooled Batch; the morsel's
+//                             greatest event time
+//   order (serial, in order)  the greatest event time of every earlier row
+//                             (carried in from earlier morsels and epochs)
+//   process (parallel)        PipelineFragment on the worker's own state:
+//                             lateness, filter, window, aggregate
+//
+// Lateness is judged per row against the watermark formed by the rows before
+// it in source order (running maximum of event time minus the delay), so the
+// set of late rows does not depend on where epochs or morsels are cut.
+//
+// Contract: constructed, run and combined by the driver thread; the worker
+// threads are oneTBB's, confined to an arena of `threads` slots. Errors in
+// the data are reported for the first failing row in source order, whatever
+// the thread schedule.
+class EpochExecutor {
+ public:
+  struct Outcome {
+    uint64_t rows_read = 0;
+    uint64_t rows_late = 0;
+    int64_t max_event_time = 0;  // over every row read so far, all epochs
+    bool abandoned = false;      // stopped by *stop; results must be discarded
+  };
+
+  EpochExecutor(const PipelineFragment& fragment, size_t threads, size_t morsel_rows, MemoryTracker* tracker);
+  ~EpochExecutor();
+  EpochExecutor(const EpochExecutor&) = delete;
+  EpochExecutor& operator=(const EpochExecutor&) = delete;
+
+  size_t threads() const;
+
+  // Cuts at most row_budget rows. max_event_time_before: the greatest event
+  // time of every earlier epoch (INT64_MIN before the first row).
+  Outcome run_epoch(Source& source, uint64_t row_budget, int64_t max_event_time_before,
+                    const std::atomic<int>* stop);
+
+  // Folds every worker's partial aggregation into `global` (the once-per-epoch
+  // combine) and empties the partials.
+  void combine_into(WindowAggregation::GlobalState& global);
+
+  // Drops every worker's partial aggregation (an abandoned epoch).
+  void discard_partials();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace weir

@@ -1,0 +1,481 @@
+#include "runtime/expression_evaluator.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "runtime/errors.h"
+#include "runtime/expression_kernels.h"
+
+namespace weir {
+
+using expression_internal::Shape;
+using expression_internal::Vector;
+namespace kernels = expression_internal;
+
+namespace {
+
+// Scratch for `count` values of T. Clearing first means growing never copies
+// stale contents; once capacity suffices this never allocates.
+template <typename T>
+T* scratch(AlignedBuffer& buffer, size_t count) {
+  buffer.clear();
+  buffer.resize(count * sizeof(T));
+  return buffer.as<T>();
+}
+
+const void* column_values(const Column& column) {
+  switch (column.type()) {
+    case DataType::Int64:
+    case DataType::Timestamp:
+      return column.int64_data();
+    case DataType::Float64:
+      return column.float64_data();
+    case DataType::Bool:
+      return column.bool_data();
+    case DataType::String:
+      return nullptr;
+  }
+  return nullptr;
+}
+
+Vector literal_vector(const Expression& literal) {
+  Vector vector;
+  const LiteralValue& value = literal.literal_value();
+  if (std::holds_alternative<std::monostate>(value)) {
+    vector.is_null = true;
+  } else if (const auto* integer = std::get_if<int64_t>(&value)) {
+    vector.int_value = *integer;
+  } else if (const auto* real = std::get_if<double>(&value)) {
+    vector.float_value = *real;
+  } else if (const auto* boolean = std::get_if<bool>(&value)) {
+    vector.bool_value = *boolean ? 1 : 0;
+  } else {
+    vector.string_value = std::get<std::string>(value);
+  }
+  return vector;
+}
+
+[[noreturn]] void throw_overflow(const Expression& expression, const std::string& operation) {
+  throw InputError("integer overflow in expression '" + std::string(expression.text()) +
+                   "' at position " + std::to_string(expression.position()) + " in \"" +
+                   std::string(expression.source()) + "\": " + operation +
+                   " does not fit in int64");
+}
+
+// Finds the first valid position whose operation overflows and reports it.
+template <typename Op, typename Left, typename Right>
+[[noreturn]] void report_overflow(const Expression& expression, size_t n, Left left, Right right,
+                                  const uint8_t* validity) {
+  for (size_t i = 0; i < n; ++i) {
+    int64_t ignored;
+    if ((validity == nullptr || validity[i] != 0) && Op::apply(left[i], right[i], ignored)) {
+      throw_overflow(expression, std::to_string(left[i]) + " " +
+                                     std::string(arithmetic_op_symbol(expression.arithmetic_op())) +
+                                     " " + std::to_string(right[i]));
+    }
+  }
+  WEIR_CHECK(false && "overflow reported but not found");
+}
+
+}  // namespace
+
+FilterEvaluator::FilterEvaluator(const Expression& predicate, MemoryTracker* tracker)
+    : ones_(tracker) {
+  WEIR_CHECK(predicate.has_type() && predicate.type() == DataType::Bool);
+  add_node(predicate, tracker);
+}
+
+FilterEvaluator::~FilterEvaluator() = default;
+FilterEvaluator::FilterEvaluator(FilterEvaluator&&) noexcept = default;
+FilterEvaluator& FilterEvaluator::operator=(FilterEvaluator&&) noexcept = default;
+
+size_t FilterEvaluator::add_node(const Expression& expression, MemoryTracker* tracker) {
+  WEIR_CHECK(expression.has_type());
+  const size_t id = nodes_.size();
+  nodes_.push_back(
+      Node{&expression, 0, 0, AlignedBuffer(tracker), AlignedBuffer(tracker), {}, {}, {}, {}});
+  const size_t first_child = child_ids_.size();
+  const size_t child_count = expression.children().size();
+  nodes_[id].first_child = first_child;
+  nodes_[id].child_count = child_count;
+  child_ids_.resize(first_child + child_count);
+  for (size_t i = 0; i < child_count; ++i) {
+    const size_t child = add_node(expression.child(i), tracker);
+    child_ids_[first_child + i] = child;
+  }
+  if (expression.kind() == ExpressionKind::Compare) {
+    const DataType left = expression.child(0).type();
+    const DataType right = expression.child(1).type();
+    WEIR_CHECK(left == right || (is_int64_backed(left) && is_int64_backed(right)));
+  }
+  return id;
+}
+
+void FilterEvaluator::filter(const Batch& batch, SelectionVector& selection) {
+  for (const Node& node : nodes_) {
+    const Expression& expression = *node.expression;
+    if (expression.kind() != ExpressionKind::ColumnRef) continue;
+    WEIR_CHECK(expression.column_index() < batch.num_columns());
+    WEIR_CHECK(batch.column(expression.column_index()).type() == expression.type());
+  }
+  const size_t count = selection.size();
+  if (count == 0) return;
+  WEIR_CHECK(count <= batch.num_rows() && selection[count - 1] < batch.num_rows());
+  batch_ = &batch;
+  const size_t kept = filter_rows(0, selection.data(), count);
+  selection.resize(kept);
+  batch_ = nullptr;
+  rows_ = nullptr;
+}
+
+size_t FilterEvaluator::filter_rows(size_t id, uint32_t* rows, size_t count) {
+  if (count == 0) return 0;
+  Node& node = nodes_[id];
+  switch (node.expression->kind()) {
+    case ExpressionKind::And:
+      for (size_t i = 0; i < node.child_count && count > 0; ++i) {
+        count = filter_rows(child_ids_[node.first_child + i], rows, count);
+      }
+      return count;
+    case ExpressionKind::Or:
+      return filter_or(id, rows, count);
+    default:
+      break;
+  }
+  rows_ = rows;
+  count_ = count;
+  // Ascending distinct rows below num_rows() are the identity iff all are there.
+  rows_are_identity_ = count == batch_->num_rows();
+  const Vector result = evaluate(id);
+  if (result.is_constant()) return !result.is_null && result.bool_value != 0 ? count : 0;
+  size_t kept = 0;
+  kernels::with_access<uint8_t>(result, rows, [&](auto values) {
+    kept = kernels::compact_selected(values, result.validity, rows, count);
+  });
+  return kept;
+}
+
+size_t FilterEvaluator::filter_or(size_t id, uint32_t* rows, size_t count) {
+  Node& node = nodes_[id];
+  node.remaining.assign(rows, rows + count);
+  node.accepted.clear();
+  for (size_t i = 0; i < node.child_count && !node.remaining.empty(); ++i) {
+    node.trial.assign(node.remaining.begin(), node.remaining.end());
+    const size_t accepted_now =
+        filter_rows(child_ids_[node.first_child + i], node.trial.data(), node.trial.size());
+    if (accepted_now == 0) continue;
+    node.trial.resize(accepted_now);
+    // accepted += trial (both ascending and disjoint).
+    node.merged.resize(node.accepted.size() + accepted_now);
+    std::merge(node.accepted.begin(), node.accepted.end(), node.trial.begin(), node.trial.end(),
+               node.merged.begin());
+    std::swap(node.accepted, node.merged);
+    // remaining -= trial, in place (trial is an ascending subsequence of it).
+    size_t write = 0;
+    size_t next_trial = 0;
+    for (const uint32_t row : node.remaining) {
+      if (next_trial < accepted_now && node.trial[next_trial] == row) {
+        ++next_trial;
+      } else {
+        node.remaining[write++] = row;
+      }
+    }
+    node.remaining.resize(write);
+  }
+  std::copy(node.accepted.begin(), node.accepted.end(), rows);
+  return node.accepted.size();
+}
+
+const uint8_t* FilterEvaluator::all_valid() {
+  if (ones_.size() < count_) {
+    std::memset(scratch<uint8_t>(ones_, count_), 1, count_);
+  }
+  return ones_.as<uint8_t>();
+}
+
+const uint8_t* FilterEvaluator::combine_validity(Node& node, const Vector& left,
+                                                 const Vector& right, bool force) {
+  const uint8_t* a = left.is_constant() ? nullptr : left.validity;
+  const uint8_t* b = right.is_constant() ? nullptr : right.validity;
+  if (!force && (a == nullptr || b == nullptr)) return a != nullptr ? a : b;
+  uint8_t* out = scratch<uint8_t>(node.validity, count_);
+  if (a != nullptr && b != nullptr) {
+    for (size_t i = 0; i < count_; ++i) out[i] = a[i] & b[i];
+  } else if (a != nullptr || b != nullptr) {
+    std::memcpy(out, a != nullptr ? a : b, count_);
+  } else {
+    std::memset(out, 1, count_);
+  }
+  return out;
+}
+
+Vector FilterEvaluator::evaluate(size_t id) {
+  Node& node = nodes_[id];
+  switch (node.expression->kind()) {
+    case ExpressionKind::ColumnRef:
+      return evaluate_column(node);
+    case ExpressionKind::Literal:
+      return literal_vector(*node.expression);
+    case ExpressionKind::Compare:
+      return evaluate_compare(node);
+    case ExpressionKind::Arithmetic:
+      return evaluate_arithmetic(node);
+    case ExpressionKind::Negate:
+    case ExpressionKind::Not:
+    case ExpressionKind::IsNull:
+    case ExpressionKind::IsNotNull:
+    case ExpressionKind::Cast:
+      return evaluate_unary(node);
+    case ExpressionKind::And:
+    case ExpressionKind::Or:
+      return evaluate_logical(node);
+  }
+  WEIR_CHECK(false && "unknown expression kind");
+  return Vector{};
+}
+
+Vector FilterEvaluator::evaluate_column(Node& node) {
+  const Column& column = batch_->column(node.expression->column_index());
+  Vector vector;
+  vector.column = &column;
+  vector.values = column_values(column);
+  // Over every row, fixed-width storage is already a dense vector.
+  const bool dense = rows_are_identity_ && column.type() != DataType::String;
+  vector.shape = dense ? Shape::Dense : Shape::Column;
+  if (column.has_nulls()) {
+    uint8_t* validity = scratch<uint8_t>(node.validity, count_);
+    kernels::gather_validity(column.validity_words(), rows_, count_, validity);
+    vector.validity = validity;
+  }
+  return vector;
+}
+
+Vector FilterEvaluator::evaluate_compare(Node& node) {
+  const Vector left = evaluate(child_ids_[node.first_child]);
+  const Vector right = evaluate(child_ids_[node.first_child + 1]);
+  if (left.is_null_constant() || right.is_null_constant()) return Vector::null_constant();
+  // Two constants are compared once, as a vector of one position.
+  const bool constant = left.is_constant() && right.is_constant();
+  uint8_t single = 0;
+  uint8_t* out = constant ? &single : scratch<uint8_t>(node.values, count_);
+  const size_t n = constant ? 1 : count_;
+  const CompareOp op = node.expression->compare_op();
+  kernels::with_physical_type(node.expression->child(0).type(), [&](auto type_tag) {
+    using T = decltype(type_tag);
+    kernels::with_compare_op(op, [&](auto op_tag) {
+      using Op = decltype(op_tag);
+      kernels::with_access<T>(left, rows_, [&](auto l) {
+        kernels::with_access<T>(right, rows_,
+                                [&](auto r) { kernels::compare_loop<Op>(n, l, r, out); });
+      });
+    });
+  });
+  if (constant) return Vector::bool_constant(single != 0);
+  return Vector::dense(out, combine_validity(node, left, right, /*force=*/false));
+}
+
+Vector FilterEvaluator::evaluate_arithmetic(Node& node) {
+  const Expression& expression = *node.expression;
+  const Vector left = evaluate(child_ids_[node.first_child]);
+  const Vector right = evaluate(child_ids_[node.first_child + 1]);
+  if (left.is_null_constant() || right.is_null_constant()) return Vector::null_constant();
+  const bool constant = left.is_constant() && right.is_constant();
+  const size_t n = constant ? 1 : count_;
+  const ArithmeticOp op = expression.arithmetic_op();
+  const bool division = op == ArithmeticOp::Divide || op == ArithmeticOp::Modulo;
+  uint8_t single_validity = 1;
+  const uint8_t* validity = nullptr;
+  if (constant) {
+    validity = division ? &single_validity : nullptr;
+  } else {
+    validity = combine_validity(node, left, right, /*force=*/division);
+  }
+  Vector result;
+  auto compute = [&](auto type_tag) {
+    using T = decltype(type_tag);
+    T single_value{};
+    T* out = constant ? &single_value : scratch<T>(node.values, count_);
+    kernels::with_access<T>(left, rows_, [&](auto l) {
+      kernels::with_access<T>(right, rows_, [&](auto r) {
+        auto run = [&](auto op_tag) {
+          using Op = decltype(op_tag);
+          if (kernels::arithmetic_loop<Op>(n, l, r, out, validity)) {
+            if constexpr (std::is_same_v<T, int64_t>)
+              report_overflow<Op>(expression, n, l, r, validity);
+          }
+        };
+        // `validity` is this node's own scratch whenever division is true.
+        auto* writable_validity = const_cast<uint8_t*>(validity);
+        switch (op) {
+          case ArithmeticOp::Add:
+            run(kernels::AddOp{});
+            break;
+          case ArithmeticOp::Subtract:
+            run(kernels::SubtractOp{});
+            break;
+          case ArithmeticOp::Multiply:
+            run(kernels::MultiplyOp{});
+            break;
+          case ArithmeticOp::Divide:
+            if constexpr (std::is_same_v<T, double>) {
+              kernels::division_loop<kernels::DivideOp>(n, l, r, out, writable_validity);
+            } else {
+              WEIR_CHECK(false && "integer division is bound as float64");
+            }
+            break;
+          case ArithmeticOp::Modulo:
+            kernels::division_loop<kernels::ModuloOp>(n, l, r, out, writable_validity);
+            break;
+        }
+      });
+    });
+    if (!constant) {
+      result = Vector::dense(out, validity);
+    } else if (division && single_validity == 0) {
+      result = Vector::null_constant();
+    } else if constexpr (std::is_same_v<T, double>) {
+      result.float_value = single_value;
+    } else {
+      result.int_value = single_value;
+    }
+  };
+  if (expression.type() == DataType::Float64) {
+    compute(double{});
+  } else {
+    compute(int64_t{});
+  }
+  return result;
+}
+
+Vector FilterEvaluator::evaluate_unary(Node& node) {
+  const Expression& expression = *node.expression;
+  const ExpressionKind kind = expression.kind();
+  const Vector input = evaluate(child_ids_[node.first_child]);
+  if (kind == ExpressionKind::IsNull || kind == ExpressionKind::IsNotNull) {
+    const bool want_null = kind == ExpressionKind::IsNull;
+    if (input.is_constant()) return Vector::bool_constant(input.is_null == want_null);
+    if (input.validity == nullptr) return Vector::bool_constant(!want_null);
+    uint8_t* out = scratch<uint8_t>(node.values, count_);
+    const uint8_t flip = want_null ? 1 : 0;
+    for (size_t i = 0; i < count_; ++i) out[i] = input.validity[i] ^ flip;
+    return Vector::dense(out, nullptr);
+  }
+  if (input.is_null_constant()) return Vector::null_constant();
+  const bool constant = input.is_constant();
+  const size_t n = constant ? 1 : count_;
+  Vector result = Vector::dense(nullptr, input.validity);
+  auto finish = [&](auto* out, auto single) {
+    if (!constant) {
+      result.values = out;
+      return;
+    }
+    result = Vector{};
+    if constexpr (std::is_same_v<decltype(single), double>) result.float_value = single;
+    if constexpr (std::is_same_v<decltype(single), int64_t>) result.int_value = single;
+    if constexpr (std::is_same_v<decltype(single), uint8_t>) result.bool_value = single;
+  };
+  if (kind == ExpressionKind::Not) {
+    uint8_t single = 0;
+    uint8_t* out = constant ? &single : scratch<uint8_t>(node.values, count_);
+    kernels::with_access<uint8_t>(input, rows_, [&](auto in) { kernels::not_loop(n, in, out); });
+    finish(out, single);
+  } else if (kind == ExpressionKind::Cast) {
+    double single = 0;
+    double* out = constant ? &single : scratch<double>(node.values, count_);
+    kernels::with_access<int64_t>(input, rows_,
+                                  [&](auto in) { kernels::cast_to_float_loop(n, in, out); });
+    finish(out, single);
+  } else if (expression.type() == DataType::Float64) {  // Negate
+    double single = 0;
+    double* out = constant ? &single : scratch<double>(node.values, count_);
+    kernels::with_access<double>(input, rows_, [&](auto in) { kernels::negate_loop(n, in, out); });
+    finish(out, single);
+  } else {
+    int64_t single = 0;
+    int64_t* out = constant ? &single : scratch<int64_t>(node.values, count_);
+    const uint8_t* validity = constant ? nullptr : input.validity;
+    kernels::with_access<int64_t>(input, rows_, [&](auto in) {
+      if (!kernels::negate_loop(n, in, out, validity)) return;
+      for (size_t i = 0; i < n; ++i) {
+        if ((validity == nullptr || validity[i] != 0) &&
+            in[i] == std::numeric_limits<int64_t>::min()) {
+          throw_overflow(expression, "-(" + std::to_string(in[i]) + ")");
+        }
+      }
+    });
+    finish(out, single);
+  }
+  return result;
+}
+
+// AND / OR below the top level (under NOT, IS NULL or a comparison): every
+// operand is evaluated over all rows and combined with Kleene logic.
+Vector FilterEvaluator::evaluate_logical(Node& node) {
+  const bool is_and = node.expression->kind() == ExpressionKind::And;
+  bool saw_null_constant = false;
+  bool have_accumulator = false;
+  Vector accumulator;
+  uint8_t* out = nullptr;
+  uint8_t* out_validity = nullptr;
+  auto ensure_output = [&] {
+    if (out != nullptr) return;
+    out = scratch<uint8_t>(node.values, count_);
+    out_validity = scratch<uint8_t>(node.validity, count_);
+  };
+  for (size_t i = 0; i < node.child_count; ++i) {
+    const Vector operand = evaluate(child_ids_[node.first_child + i]);
+    if (operand.is_constant()) {
+      if (operand.is_null) {
+        saw_null_constant = true;
+      } else if ((operand.bool_value != 0) != is_and) {
+        return Vector::bool_constant(!is_and);  // FALSE decides AND, TRUE decides OR
+      }
+      continue;  // TRUE in AND and FALSE in OR change nothing
+    }
+    if (!have_accumulator) {
+      accumulator = operand;
+      have_accumulator = true;
+      continue;
+    }
+    ensure_output();
+    const bool no_nulls = accumulator.validity == nullptr && operand.validity == nullptr;
+    const uint8_t* left_validity = no_nulls ? nullptr : accumulator.validity;
+    if (!no_nulls && left_validity == nullptr) left_validity = all_valid();
+    const uint8_t* right_validity = operand.validity != nullptr ? operand.validity : all_valid();
+    kernels::with_access<uint8_t>(accumulator, rows_, [&](auto l) {
+      kernels::with_access<uint8_t>(operand, rows_, [&](auto r) {
+        if (no_nulls) {
+          if (is_and) kernels::logic_loop_without_nulls<true>(count_, l, r, out);
+          if (!is_and) kernels::logic_loop_without_nulls<false>(count_, l, r, out);
+        } else if (is_and) {
+          kernels::logic_loop<true>(count_, l, left_validity, r, right_validity, out, out_validity);
+        } else {
+          kernels::logic_loop<false>(count_, l, left_validity, r, right_validity, out,
+                                     out_validity);
+        }
+      });
+    });
+    accumulator = Vector::dense(out, no_nulls ? nullptr : out_validity);
+  }
+  if (!have_accumulator) {
+    return saw_null_constant ? Vector::null_constant() : Vector::bool_constant(is_and);
+  }
+  if (!saw_null_constant) return accumulator;
+  // x AND NULL is FALSE where x is FALSE, else NULL; x OR NULL is TRUE where
+  // x is TRUE, else NULL.
+  ensure_output();
+  const uint8_t* validity = accumulator.validity != nullptr ? accumulator.validity : all_valid();
+  kernels::with_access<uint8_t>(accumulator, rows_, [&](auto x) {
+    for (size_t i = 0; i < count_; ++i) {
+      const uint8_t decided = is_and ? (x[i] ^ 1) : x[i];
+      out_validity[i] = validity[i] & decided;
+      out[i] = is_and ? 0 : 1;
+    }
+  });
+  return Vector::dense(out, out_validity);
+}
+
+}  // namespace weir

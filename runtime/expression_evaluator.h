@@ -1,0 +1,102 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "memory/aligned_buffer.h"
+#include "runtime/batch.h"
+#include "runtime/expression.h"
+#include "runtime/selection_vector.h"
+
+namespace weir {
+
+namespace expression_internal {
+struct Vector;
+}
+
+// Vectorized evaluation of a bound filter predicate (see
+// runtime/expression_parser.h for the language and its semantics).
+//
+// Who calls it, on which thread: the filter operator creates one
+// FilterEvaluator per worker thread and calls filter() for every batch that
+// thread processes. An evaluator is not thread-safe and must not be shared;
+// the Expression it reads is immutable and may be shared by all of them. The
+// Expression must outlive the evaluator.
+//
+// How it works: each node is evaluated column-at-a-time over the rows in
+// play into scratch vectors (values plus per-position validity bytes) that
+// the evaluator owns and reuses across batches, so the steady state performs
+// no allocation. Kernels are templates over the operator and over the shape
+// of each input (a column read through the selection, a dense scratch
+// vector, or a constant); inputs without NULLs skip validity work. At the
+// top level, AND narrows the selection child by child (so later children
+// only see rows still undecided) and OR evaluates each child only over rows
+// that no earlier child accepted.
+//
+// Errors: int64 overflow in + - * or unary minus on a row that is evaluated
+// throws InputError("integer overflow in expression '...' ..."). Because of
+// the short-circuiting above, rows already decided by an earlier AND/OR
+// operand are not evaluated and cannot raise the error.
+class FilterEvaluator {
+ public:
+  // `predicate` must have type Bool (as parse_expression() returns).
+  // Scratch memory is counted in `tracker` (nullptr: the process default).
+  explicit FilterEvaluator(const Expression& predicate, MemoryTracker* tracker = nullptr);
+  ~FilterEvaluator();
+  FilterEvaluator(FilterEvaluator&&) noexcept;
+  FilterEvaluator& operator=(FilterEvaluator&&) noexcept;
+  FilterEvaluator(const FilterEvaluator&) = delete;
+  FilterEvaluator& operator=(const FilterEvaluator&) = delete;
+
+  // Narrows `selection` in place to the rows where the predicate is TRUE
+  // (NULL and FALSE drop the row). `selection` holds ascending, distinct row
+  // indices below batch.num_rows() (it may be batch.selection() itself), and
+  // `batch` must have the schema the predicate was bound to.
+  void filter(const Batch& batch, SelectionVector& selection);
+
+ private:
+  // Per-node state, in pre-order (the root is node 0). A node's children
+  // are child_ids_[first_child, first_child + child_count).
+  struct Node {
+    const Expression* expression;
+    size_t first_child = 0;
+    size_t child_count = 0;
+    AlignedBuffer values;    // result values by position
+    AlignedBuffer validity;  // result validity by position (uint8_t 0/1)
+    // Top-level OR: rows accepted so far, rows not yet accepted, rows of the
+    // current operand, merge output.
+    std::vector<uint32_t> accepted, remaining, trial, merged;
+  };
+
+  size_t add_node(const Expression& expression, MemoryTracker* tracker);
+  // Narrows rows[0, count) to the rows where node `id` is TRUE; returns the
+  // new count.
+  size_t filter_rows(size_t id, uint32_t* rows, size_t count);
+  size_t filter_or(size_t id, uint32_t* rows, size_t count);
+
+  // Evaluates node `id` over the rows in `rows_` / `count_`.
+  expression_internal::Vector evaluate(size_t id);
+  expression_internal::Vector evaluate_column(Node& node);
+  expression_internal::Vector evaluate_compare(Node& node);
+  expression_internal::Vector evaluate_arithmetic(Node& node);
+  expression_internal::Vector evaluate_unary(Node& node);
+  expression_internal::Vector evaluate_logical(Node& node);
+  // Validity of a binary result: nullptr when both inputs have none; with
+  // `force`, always materialized into node.validity.
+  const uint8_t* combine_validity(Node& node, const expression_internal::Vector& left,
+                                  const expression_internal::Vector& right, bool force);
+  const uint8_t* all_valid();
+
+  std::vector<Node> nodes_;
+  std::vector<size_t> child_ids_;
+  AlignedBuffer ones_;  // count_ bytes of 1, a validity vector with no NULLs
+
+  // The batch and rows being evaluated (set per filter_rows evaluation).
+  const Batch* batch_ = nullptr;
+  const uint32_t* rows_ = nullptr;
+  size_t count_ = 0;
+  bool rows_are_identity_ = false;  // rows_[i] == i for every i
+};
+
+}  // namespace weir

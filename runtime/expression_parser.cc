@@ -1,0 +1,641 @@
+#include "runtime/expression_parser.h"
+
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "runtime/errors.h"
+#include "runtime/timestamp.h"
+
+namespace weir {
+namespace {
+
+using Node = std::unique_ptr<Expression>;
+
+enum class TokenKind {
+  End,
+  Identifier,        // plain name
+  QuotedIdentifier,  // "any name"
+  Integer,
+  Float,
+  String,
+  And,
+  Or,
+  Not,
+  Is,
+  Null,
+  True,
+  False,
+  LeftParen,
+  RightParen,
+  Equal,
+  NotEqual,
+  Less,
+  LessEqual,
+  Greater,
+  GreaterEqual,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+};
+
+struct Token {
+  TokenKind kind = TokenKind::End;
+  SourceSpan span;
+  std::string value;  // identifiers: the name; strings: the decoded contents
+};
+
+bool is_identifier_start(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_identifier_char(char c) { return is_identifier_start(c) || is_digit(c); }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+bool equals_ignoring_case(std::string_view text, std::string_view lowercase_keyword) {
+  if (text.size() != lowercase_keyword.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lowercase_keyword[i]) return false;
+  }
+  return true;
+}
+
+TokenKind keyword_or_identifier(std::string_view word) {
+  static constexpr std::pair<std::string_view, TokenKind> kKeywords[] = {
+      {"and", TokenKind::And},    {"or", TokenKind::Or},     {"not", TokenKind::Not},
+      {"is", TokenKind::Is},      {"null", TokenKind::Null}, {"true", TokenKind::True},
+      {"false", TokenKind::False}};
+  for (const auto& [keyword, kind] : kKeywords) {
+    if (equals_ignoring_case(word, keyword)) return kind;
+  }
+  return TokenKind::Identifier;
+}
+
+std::string type_name(const Expression& node) {
+  return node.has_type() ? std::string(data_type_name(node.type())) : std::string("null");
+}
+
+// Shows a character in a message: printable ASCII as is, anything else as \xNN.
+std::string printable_character(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (byte >= 0x20 && byte < 0x7F) return std::string(1, c);
+  static constexpr char kHex[] = "0123456789abcdef";
+  return std::string("\\x") + kHex[byte >> 4] + kHex[byte & 0xF];
+}
+
+// Parses and binds in one pass: each node is type-checked as it is built.
+class Parser {
+ public:
+  Parser(std::string_view text, const Schema& schema)
+      : source_(std::make_shared<const std::string>(text)), text_(*source_), schema_(schema) {}
+
+  Node parse_filter() {
+    advance();
+    if (current_.kind == TokenKind::End) fail(current_.span, "empty filter expression");
+    Node root = parse_or();
+    if (current_.kind != TokenKind::End) {
+      fail(current_.span,
+           "syntax error: unexpected " + describe(current_) + " after a complete expression");
+    }
+    if (!root->has_type()) root->set_type(DataType::Bool);
+    if (root->type() != DataType::Bool) {
+      fail(root->span(), "a filter expression must be boolean, but '" + std::string(root->text()) +
+                             "' has type " + type_name(*root));
+    }
+    return root;
+  }
+
+ private:
+  // Counts nesting (parentheses, NOT, unary minus) so recursion is bounded.
+  class NestingGuard {
+   public:
+    NestingGuard(Parser& parser, SourceSpan where) : parser_(parser) {
+      if (parser_.nesting_ >= kMaxExpressionDepth) parser_.fail_too_deep(where);
+      ++parser_.nesting_;
+    }
+    ~NestingGuard() { --parser_.nesting_; }
+    NestingGuard(const NestingGuard&) = delete;
+    NestingGuard& operator=(const NestingGuard&) = delete;
+
+   private:
+    Parser& parser_;
+  };
+
+  [[noreturn]] void fail(SourceSpan span, const std::string& problem,
+                         std::string_view suffix = {}) const {
+    throw ConfigError(problem + " at position " +
+                      std::to_string(character_position(text_, span.offset)) + " in \"" +
+                      std::string(text_) + "\"" + std::string(suffix));
+  }
+
+  [[noreturn]] void fail_too_deep(SourceSpan span) const {
+    fail(span, "expression is nested too deeply (the limit is " +
+                   std::to_string(kMaxExpressionDepth) + " levels)");
+  }
+
+  std::string describe(const Token& token) const {
+    if (token.kind == TokenKind::End) return "end of expression";
+    std::string_view text = text_.substr(token.span.offset, token.span.length);
+    if (text.size() > 40) return "'" + std::string(text.substr(0, 40)) + "...'";
+    return "'" + std::string(text) + "'";
+  }
+
+  // ---- Lexer -------------------------------------------------------------
+
+  void advance() {
+    while (cursor_ < text_.size() && is_space(text_[cursor_])) ++cursor_;
+    const size_t start = cursor_;
+    current_.value.clear();
+    if (start == text_.size()) {
+      current_ = Token{TokenKind::End, SourceSpan{start, 0}, {}};
+      return;
+    }
+    const char c = text_[start];
+    const char next = start + 1 < text_.size() ? text_[start + 1] : '\0';
+    TokenKind kind;
+    size_t length = 1;
+    if (is_identifier_start(c)) {
+      while (start + length < text_.size() && is_identifier_char(text_[start + length])) ++length;
+      kind = keyword_or_identifier(text_.substr(start, length));
+      if (kind == TokenKind::Identifier) current_.value = text_.substr(start, length);
+    } else if (is_digit(c) || (c == '.' && is_digit(next))) {
+      length = lex_number(start, kind);
+    } else if (c == '\'' || c == '"') {
+      length = lex_quoted(start, c);
+      kind = c == '\'' ? TokenKind::String : TokenKind::QuotedIdentifier;
+    } else {
+      switch (c) {
+        case '(':
+          kind = TokenKind::LeftParen;
+          break;
+        case ')':
+          kind = TokenKind::RightParen;
+          break;
+        case '=':
+          kind = TokenKind::Equal;
+          break;
+        case '+':
+          kind = TokenKind::Plus;
+          break;
+        case '-':
+          kind = TokenKind::Minus;
+          break;
+        case '*':
+          kind = TokenKind::Star;
+          break;
+        case '/':
+          kind = TokenKind::Slash;
+          break;
+        case '%':
+          kind = TokenKind::Percent;
+          break;
+        case '<':
+          kind = next == '='   ? TokenKind::LessEqual
+                 : next == '>' ? TokenKind::NotEqual
+                               : TokenKind::Less;
+          length = kind == TokenKind::Less ? 1 : 2;
+          break;
+        case '>':
+          kind = next == '=' ? TokenKind::GreaterEqual : TokenKind::Greater;
+          length = kind == TokenKind::Greater ? 1 : 2;
+          break;
+        case '!':
+          if (next != '=') fail(SourceSpan{start, 1}, "syntax error: unexpected character '!'");
+          kind = TokenKind::NotEqual;
+          length = 2;
+          break;
+        default:
+          fail(SourceSpan{start, 1},
+               "syntax error: unexpected character '" + printable_character(c) + "'");
+      }
+    }
+    current_.kind = kind;
+    current_.span = SourceSpan{start, length};
+    cursor_ = start + length;
+  }
+
+  // Digits [. digits] [e [+-] digits], or . digits [...]. Returns the length.
+  size_t lex_number(size_t start, TokenKind& kind) {
+    size_t end = start;
+    auto skip_digits = [&] {
+      while (end < text_.size() && is_digit(text_[end])) ++end;
+    };
+    kind = TokenKind::Integer;
+    skip_digits();
+    if (end < text_.size() && text_[end] == '.') {
+      kind = TokenKind::Float;
+      ++end;
+      skip_digits();
+    }
+    if (end < text_.size() && (text_[end] == 'e' || text_[end] == 'E')) {
+      size_t digits = end + 1;
+      if (digits < text_.size() && (text_[digits] == '+' || text_[digits] == '-')) ++digits;
+      if (digits < text_.size() && is_digit(text_[digits])) {
+        kind = TokenKind::Float;
+        end = digits;
+        skip_digits();
+      }
+    }
+    if (end < text_.size() && (is_identifier_char(text_[end]) || text_[end] == '.')) {
+      size_t bad_end = end;
+      while (bad_end < text_.size() &&
+             (is_identifier_char(text_[bad_end]) || text_[bad_end] == '.')) {
+        ++bad_end;
+      }
+      fail(SourceSpan{start, bad_end - start},
+           "syntax error: malformed number '" + std::string(text_.substr(start, bad_end - start)) +
+               "'");
+    }
+    return end - start;
+  }
+
+  // A '...' string or "..." name; a doubled quote stands for one. Fills
+  // current_.value and returns the length including the quotes.
+  size_t lex_quoted(size_t start, char quote) {
+    size_t i = start + 1;
+    while (true) {
+      if (i >= text_.size()) {
+        fail(SourceSpan{start, 1}, quote == '\'' ? "syntax error: unterminated string literal"
+                                                 : "syntax error: unterminated quoted column name");
+      }
+      if (text_[i] == quote) {
+        if (i + 1 < text_.size() && text_[i + 1] == quote) {
+          current_.value += quote;
+          i += 2;
+          continue;
+        }
+        return i + 1 - start;
+      }
+      current_.value += text_[i++];
+    }
+  }
+
+  // ---- Grammar -----------------------------------------------------------
+
+  Node parse_or() { return parse_logical(TokenKind::Or); }
+  Node parse_and() { return parse_logical(TokenKind::And); }
+
+  // OR and AND chains become one n-ary node, so long chains stay shallow.
+  Node parse_logical(TokenKind op) {
+    auto parse_operand = [&] { return op == TokenKind::Or ? parse_and() : parse_not(); };
+    const char* name = op == TokenKind::Or ? "OR" : "AND";
+    Node first = parse_operand();
+    if (current_.kind != op) return first;
+    Expression::Children operands;
+    operands.push_back(require_bool(std::move(first), name));
+    while (current_.kind == op) {
+      advance();
+      operands.push_back(require_bool(parse_operand(), name));
+    }
+    return checked(Expression::logical(
+        op == TokenKind::Or ? ExpressionKind::Or : ExpressionKind::And, std::move(operands)));
+  }
+
+  Node parse_not() {
+    if (current_.kind != TokenKind::Not) return parse_predicate();
+    const SourceSpan keyword = current_.span;
+    NestingGuard guard(*this, keyword);
+    advance();
+    Node operand = require_bool(parse_not(), "NOT");
+    const SourceSpan span{keyword.offset, operand->span().end() - keyword.offset};
+    return checked(Expression::unary(ExpressionKind::Not, std::move(operand), span));
+  }
+
+  Node parse_predicate() {
+    Node left = parse_additive();
+    while (true) {
+      if (const std::optional<CompareOp> op = compare_op(current_.kind)) {
+        advance();
+        left = bind_compare(*op, std::move(left), parse_additive());
+      } else if (current_.kind == TokenKind::Is) {
+        advance();
+        bool negated = false;
+        if (current_.kind == TokenKind::Not) {
+          negated = true;
+          advance();
+        }
+        if (current_.kind != TokenKind::Null) {
+          fail(current_.span, std::string("syntax error: expected NULL after IS") +
+                                  (negated ? " NOT" : "") + " but found " + describe(current_));
+        }
+        const SourceSpan span{left->span().offset, current_.span.end() - left->span().offset};
+        advance();
+        if (!left->has_type()) left->set_type(DataType::Bool);
+        left = checked(Expression::unary(
+            negated ? ExpressionKind::IsNotNull : ExpressionKind::IsNull, std::move(left), span));
+      } else {
+        return left;
+      }
+    }
+  }
+
+  static std::optional<CompareOp> compare_op(TokenKind kind) {
+    switch (kind) {
+      case TokenKind::Equal:
+        return CompareOp::Equal;
+      case TokenKind::NotEqual:
+        return CompareOp::NotEqual;
+      case TokenKind::Less:
+        return CompareOp::Less;
+      case TokenKind::LessEqual:
+        return CompareOp::LessEqual;
+      case TokenKind::Greater:
+        return CompareOp::Greater;
+      case TokenKind::GreaterEqual:
+        return CompareOp::GreaterEqual;
+      default:
+        return std::nullopt;
+    }
+  }
+
+  Node parse_additive() {
+    Node left = parse_multiplicative();
+    while (current_.kind == TokenKind::Plus || current_.kind == TokenKind::Minus) {
+      const ArithmeticOp op =
+          current_.kind == TokenKind::Plus ? ArithmeticOp::Add : ArithmeticOp::Subtract;
+      advance();
+      left = bind_arithmetic(op, std::move(left), parse_multiplicative());
+    }
+    return left;
+  }
+
+  Node parse_multiplicative() {
+    Node left = parse_unary();
+    while (true) {
+      ArithmeticOp op;
+      switch (current_.kind) {
+        case TokenKind::Star:
+          op = ArithmeticOp::Multiply;
+          break;
+        case TokenKind::Slash:
+          op = ArithmeticOp::Divide;
+          break;
+        case TokenKind::Percent:
+          op = ArithmeticOp::Modulo;
+          break;
+        default:
+          return left;
+      }
+      advance();
+      left = bind_arithmetic(op, std::move(left), parse_unary());
+    }
+  }
+
+  Node parse_unary() {
+    if (current_.kind != TokenKind::Minus) return parse_primary();
+    const SourceSpan minus = current_.span;
+    NestingGuard guard(*this, minus);
+    advance();
+    if (current_.kind == TokenKind::Integer || current_.kind == TokenKind::Float) {
+      // A minus directly before a number is part of the literal.
+      const SourceSpan span{minus.offset, current_.span.end() - minus.offset};
+      Node literal = number_literal(/*negative=*/true, span);
+      advance();
+      return literal;
+    }
+    Node operand = parse_unary();
+    const SourceSpan span{minus.offset, operand->span().end() - minus.offset};
+    if (!operand->has_type()) {  // -NULL is an untyped NULL
+      operand->set_span(span);
+      return operand;
+    }
+    if (!is_numeric(operand->type())) {
+      fail(span, "type mismatch: cannot negate " + type_name(*operand) + " in '" +
+                     std::string(text_.substr(span.offset, span.length)) + "'");
+    }
+    return checked(Expression::unary(ExpressionKind::Negate, std::move(operand), span));
+  }
+
+  Node parse_primary() {
+    const SourceSpan span = current_.span;
+    switch (current_.kind) {
+      case TokenKind::LeftParen: {
+        NestingGuard guard(*this, span);
+        advance();
+        Node inner = parse_or();
+        if (current_.kind != TokenKind::RightParen) {
+          fail(current_.span, "syntax error: expected ')' to close the '(' at position " +
+                                  std::to_string(character_position(text_, span.offset)) +
+                                  " but found " + describe(current_));
+        }
+        inner->set_span(SourceSpan{span.offset, current_.span.end() - span.offset});
+        advance();
+        return inner;
+      }
+      case TokenKind::Integer:
+      case TokenKind::Float: {
+        Node literal = number_literal(/*negative=*/false, span);
+        advance();
+        return literal;
+      }
+      case TokenKind::String: {
+        Node literal =
+            Expression::literal(std::move(current_.value), DataType::String, source_, span);
+        advance();
+        return literal;
+      }
+      case TokenKind::True:
+      case TokenKind::False: {
+        Node literal =
+            Expression::literal(current_.kind == TokenKind::True, DataType::Bool, source_, span);
+        advance();
+        return literal;
+      }
+      case TokenKind::Null: {
+        Node literal = Expression::literal(std::monostate{}, std::nullopt, source_, span);
+        advance();
+        return literal;
+      }
+      case TokenKind::Identifier:
+      case TokenKind::QuotedIdentifier: {
+        Node column = resolve_column(current_.value, span);
+        advance();
+        return column;
+      }
+      default:
+        fail(span,
+             "syntax error: expected a column, literal or '(' but found " + describe(current_));
+    }
+  }
+
+  // The current token is a number; `span` covers it and any leading minus.
+  Node number_literal(bool negative, SourceSpan span) {
+    const std::string_view digits = text_.substr(current_.span.offset, current_.span.length);
+    const char* first = digits.data();
+    const char* last = digits.data() + digits.size();
+    if (current_.kind == TokenKind::Float) {
+      double value = 0;
+      const auto [end, error] = std::from_chars(first, last, value);
+      if (error != std::errc() || end != last) {
+        fail(span, "float literal '" + std::string(digits) + "' is out of range");
+      }
+      return Expression::literal(negative ? -value : value, DataType::Float64, source_, span);
+    }
+    uint64_t magnitude = 0;
+    const auto [end, error] = std::from_chars(first, last, magnitude);
+    const uint64_t limit = uint64_t{std::numeric_limits<int64_t>::max()} + (negative ? 1 : 0);
+    if (error != std::errc() || end != last || magnitude > limit) {
+      fail(span, "integer literal '" + std::string(text_.substr(span.offset, span.length)) +
+                     "' does not fit in int64");
+    }
+    // Negating in uint64 is well defined; the cast back is exact for -2^63.
+    const auto value = static_cast<int64_t>(negative ? uint64_t{0} - magnitude : magnitude);
+    return Expression::literal(value, DataType::Int64, source_, span);
+  }
+
+  Node resolve_column(const std::string& name, SourceSpan span) {
+    const std::optional<size_t> index = schema_.find(name);
+    if (!index) {
+      std::string available;
+      for (const Field& field : schema_.fields()) {
+        available += available.empty() ? " (available columns: " : ", ";
+        available += field.name;
+      }
+      available += available.empty() ? " (the schema has no columns)" : ")";
+      fail(span, "unknown column '" + name + "'", available);
+    }
+    return Expression::column_ref(*index, name, schema_.field(*index).type, source_, span);
+  }
+
+  // ---- Binding -----------------------------------------------------------
+
+  Node checked(Node node) const {
+    if (node->depth() > kMaxExpressionDepth) fail_too_deep(node->span());
+    return node;
+  }
+
+  Node require_bool(Node node, const char* op) const {
+    if (!node->has_type()) node->set_type(DataType::Bool);
+    if (node->type() != DataType::Bool) {
+      fail(node->span(), std::string("type mismatch: ") + op + " needs boolean operands, but '" +
+                             std::string(node->text()) + "' has type " + type_name(*node));
+    }
+    return node;
+  }
+
+  // Int64 becomes Float64: literals are converted, anything else gets a Cast.
+  Node promote_to_float(Node node) const {
+    if (node->type() != DataType::Int64) return node;
+    if (node->kind() == ExpressionKind::Literal) {
+      if (node->is_null_literal()) {
+        node->set_type(DataType::Float64);
+        return node;
+      }
+      const auto value = static_cast<double>(std::get<int64_t>(node->literal_value()));
+      return Expression::literal(value, DataType::Float64, source_, node->span());
+    }
+    const SourceSpan span = node->span();
+    return checked(Expression::unary(ExpressionKind::Cast, std::move(node), span));
+  }
+
+  // A string literal compared with a timestamp becomes a timestamp literal.
+  Node string_literal_to_timestamp(Node node) const {
+    if (node->is_null_literal()) {
+      node->set_type(DataType::Timestamp);
+      return node;
+    }
+    const std::string& text = std::get<std::string>(node->literal_value());
+    const std::optional<int64_t> millis = parse_timestamp(text);
+    if (!millis) fail(node->span(), "cannot parse '" + text + "' as a timestamp");
+    return Expression::literal(*millis, DataType::Timestamp, source_, node->span());
+  }
+
+  [[noreturn]] void fail_mismatch(const std::string& what, const Node& left,
+                                  const Node& right) const {
+    const SourceSpan span{left->span().offset, right->span().end() - left->span().offset};
+    fail(span, "type mismatch: cannot " + what + " in '" +
+                   std::string(text_.substr(span.offset, span.length)) + "'");
+  }
+
+  Node bind_compare(CompareOp op, Node left, Node right) const {
+    if (!left->has_type() && !right->has_type()) {
+      left->set_type(DataType::Bool);
+      right->set_type(DataType::Bool);
+    } else if (!left->has_type()) {
+      left->set_type(right->type());
+    } else if (!right->has_type()) {
+      right->set_type(left->type());
+    }
+    const DataType lt = left->type();
+    const DataType rt = right->type();
+    auto is_string_literal = [](const Node& node) {
+      return node->kind() == ExpressionKind::Literal && node->type() == DataType::String;
+    };
+    if (lt == rt || (is_int64_backed(lt) && is_int64_backed(rt))) {
+      // Same type, or timestamp vs int64 epoch milliseconds.
+    } else if (is_numeric(lt) && is_numeric(rt)) {
+      left = promote_to_float(std::move(left));
+      right = promote_to_float(std::move(right));
+    } else if (lt == DataType::Timestamp && is_string_literal(right)) {
+      right = string_literal_to_timestamp(std::move(right));
+    } else if (rt == DataType::Timestamp && is_string_literal(left)) {
+      left = string_literal_to_timestamp(std::move(left));
+    } else {
+      fail_mismatch("compare " + type_name(*left) + " with " + type_name(*right), left, right);
+    }
+    return checked(Expression::compare(op, std::move(left), std::move(right)));
+  }
+
+  // The type an untyped NULL takes next to `other` in `op`.
+  static DataType null_partner_type(ArithmeticOp op, DataType other, bool null_on_left) {
+    if (other != DataType::Timestamp) return other;
+    if (op == ArithmeticOp::Subtract && null_on_left) return DataType::Timestamp;
+    return DataType::Int64;  // milliseconds added to or subtracted from a timestamp
+  }
+
+  Node bind_arithmetic(ArithmeticOp op, Node left, Node right) const {
+    if (!left->has_type() && !right->has_type()) {  // NULL op NULL is an (untyped) NULL
+      const SourceSpan span{left->span().offset, right->span().end() - left->span().offset};
+      std::optional<DataType> type;
+      if (op == ArithmeticOp::Divide) type = DataType::Float64;
+      return Expression::literal(std::monostate{}, type, source_, span);
+    }
+    if (!left->has_type()) left->set_type(null_partner_type(op, right->type(), true));
+    if (!right->has_type()) right->set_type(null_partner_type(op, left->type(), false));
+    const DataType lt = left->type();
+    const DataType rt = right->type();
+    DataType result;
+    if (is_numeric(lt) && is_numeric(rt)) {
+      if (op == ArithmeticOp::Divide || lt == DataType::Float64 || rt == DataType::Float64) {
+        left = promote_to_float(std::move(left));
+        right = promote_to_float(std::move(right));
+        result = DataType::Float64;
+      } else {
+        result = DataType::Int64;
+      }
+    } else if (op == ArithmeticOp::Add && ((lt == DataType::Timestamp && rt == DataType::Int64) ||
+                                           (lt == DataType::Int64 && rt == DataType::Timestamp))) {
+      result = DataType::Timestamp;
+    } else if (op == ArithmeticOp::Subtract && lt == DataType::Timestamp && is_int64_backed(rt)) {
+      result = rt == DataType::Int64 ? DataType::Timestamp : DataType::Int64;
+    } else {
+      fail_mismatch("apply '" + std::string(arithmetic_op_symbol(op)) + "' to " + type_name(*left) +
+                        " and " + type_name(*right),
+                    left, right);
+    }
+    return checked(Expression::arithmetic(op, result, std::move(left), std::move(right)));
+  }
+
+  std::shared_ptr<const std::string> source_;
+  std::string_view text_;
+  const Schema& schema_;
+  size_t cursor_ = 0;
+  Token current_;
+  size_t nesting_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Expression> parse_expression(std::string_view text, const Schema& schema) {
+  return Parser(text, schema).parse_filter();
+}
+
+}  // namespace weir

@@ -1,0 +1,247 @@
+#include "runtime/group_table.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+
+#include "runtime/errors.h"
+
+namespace weir {
+namespace {
+
+constexpr uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+
+uint64_t mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+uint64_t hash_words(const uint64_t* words, size_t count) {
+  uint64_t h = 0x243F6A8885A308D3ULL;
+  for (size_t i = 0; i < count; ++i) h = (h ^ words[i]) * kMultiplier + (h >> 29);
+  return mix(h);
+}
+
+uint64_t hash_string(std::string_view text) { return std::hash<std::string_view>{}(text); }
+
+constexpr size_t kInitialSlots = 256;
+
+}  // namespace
+
+GroupTable::GroupTable(const std::vector<GroupKeyColumn>& keys, const AggregateStateLayout& layout,
+                       MemoryTracker* tracker)
+    : keys_(keys), layout_(layout), slots_(kInitialSlots, 0), slot_mask_(kInitialSlots - 1),
+      blocks_(tracker), arena_(tracker, 16 * 1024) {
+  for (size_t k = 0; k < keys_.size(); ++k) {
+    if (keys_[k].type == DataType::String) string_key_indices_.push_back(k);
+  }
+}
+
+void GroupTable::find_or_insert(const Batch& batch, const uint32_t* rows, size_t count, uint32_t* group_ids,
+                                GroupProbeScratch& scratch) {
+  const size_t width = words_per_key();
+  scratch.key_words.resize(count * width);
+  scratch.hashes.resize(count);
+  uint64_t* words = scratch.key_words.data();
+  const size_t mask_word = keys_.size();
+
+  // Encode keys column-at-a-time into row-major words.
+  for (size_t i = 0; i < count; ++i) words[i * width + mask_word] = 0;
+  for (size_t k = 0; k < keys_.size(); ++k) {
+    const Column& column = batch.column(keys_[k].input_column);
+    const bool nullable = column.has_nulls();
+    switch (keys_[k].type) {
+      case DataType::Int64:
+      case DataType::Timestamp: {
+        const int64_t* values = column.int64_data();
+        for (size_t i = 0; i < count; ++i) words[i * width + k] = static_cast<uint64_t>(values[rows[i]]);
+        break;
+      }
+      case DataType::Bool: {
+        const uint8_t* values = column.bool_data();
+        for (size_t i = 0; i < count; ++i) words[i * width + k] = values[rows[i]];
+        break;
+      }
+      case DataType::String:
+        for (size_t i = 0; i < count; ++i) words[i * width + k] = hash_string(column.string_at(rows[i]));
+        break;
+      case DataType::Float64:
+        throw InternalError("float64 group keys are not supported");
+    }
+    if (nullable) {
+      for (size_t i = 0; i < count; ++i) {
+        if (!column.is_valid(rows[i])) {
+          words[i * width + k] = 0;
+          words[i * width + mask_word] |= uint64_t{1} << k;
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < count; ++i) scratch.hashes[i] = hash_words(words + i * width, width);
+
+  for (size_t i = 0; i < count; ++i) {
+    const uint64_t hash = scratch.hashes[i];
+    const uint64_t* row_words = words + i * width;
+    const uint64_t tag = hash & 0xFFFFFFFF00000000ULL;
+    size_t slot = hash & slot_mask_;
+    while (true) {
+      const uint64_t entry = slots_[slot];
+      if (entry == 0) {
+        group_ids[i] = insert_group(hash, row_words, &batch, rows[i], nullptr, slot);
+        break;
+      }
+      if ((entry & 0xFFFFFFFF00000000ULL) == tag) {
+        const auto group = static_cast<uint32_t>((entry & 0xFFFFFFFFULL) - 1);
+        if (same_key(group, row_words, &batch, rows[i], nullptr)) {
+          group_ids[i] = group;
+          break;
+        }
+      }
+      slot = (slot + 1) & slot_mask_;
+    }
+  }
+}
+
+bool GroupTable::same_key(uint32_t group, const uint64_t* words, const Batch* batch, uint32_t row,
+                          const std::string_view* strings) const {
+  const uint64_t* stored = key_words_of(group);
+  if (std::memcmp(stored, words, words_per_key() * sizeof(uint64_t)) != 0) return false;
+  const uint64_t null_mask = words[keys_.size()];
+  for (size_t s = 0; s < string_key_indices_.size(); ++s) {
+    const size_t k = string_key_indices_[s];
+    if ((null_mask >> k) & 1) continue;
+    const std::string_view candidate =
+        strings != nullptr ? strings[s] : batch->column(keys_[k].input_column).string_at(row);
+    if (strings_[size_t{group} * string_key_indices_.size() + s] != candidate) return false;
+  }
+  return true;
+}
+
+uint32_t GroupTable::insert_group(uint64_t hash, const uint64_t* words, const Batch* batch, uint32_t row,
+                                  const std::string_view* strings, size_t slot) {
+  WEIR_CHECK(num_groups_ < 0xFFFFFFFEULL);
+  const auto group = static_cast<uint32_t>(num_groups_++);
+  key_words_.insert(key_words_.end(), words, words + words_per_key());
+  group_hashes_.push_back(hash);
+  const uint64_t null_mask = words[keys_.size()];
+  for (size_t s = 0; s < string_key_indices_.size(); ++s) {
+    const size_t k = string_key_indices_[s];
+    if ((null_mask >> k) & 1) {
+      strings_.emplace_back();
+      continue;
+    }
+    const std::string_view value =
+        strings != nullptr ? strings[s] : batch->column(keys_[k].input_column).string_at(row);
+    strings_.push_back(arena_.copy(value));
+  }
+  blocks_.resize(num_groups_ * layout_.block_bytes());
+  layout_.initialize(blocks_.data() + size_t{group} * layout_.block_bytes());
+  slots_[slot] = (hash & 0xFFFFFFFF00000000ULL) | (uint64_t{group} + 1);
+  if (num_groups_ * 2 > slots_.size()) grow();
+  return group;
+}
+
+void GroupTable::grow() {
+  std::vector<uint64_t> fresh(slots_.size() * 2, 0);
+  const uint64_t mask = fresh.size() - 1;
+  for (uint32_t group = 0; group < num_groups_; ++group) {
+    const uint64_t hash = group_hashes_[group];
+    size_t slot = hash & mask;
+    while (fresh[slot] != 0) slot = (slot + 1) & mask;
+    fresh[slot] = (hash & 0xFFFFFFFF00000000ULL) | (uint64_t{group} + 1);
+  }
+  slots_.swap(fresh);
+  slot_mask_ = mask;
+}
+
+void GroupTable::merge_from(const GroupTable& other) {
+  const size_t string_count = string_key_indices_.size();
+  for (uint32_t source_group = 0; source_group < other.num_groups_; ++source_group) {
+    const uint64_t hash = other.group_hashes_[source_group];
+    const uint64_t* words = other.key_words_of(source_group);
+    const std::string_view* strings =
+        string_count > 0 ? other.strings_.data() + size_t{source_group} * string_count : nullptr;
+    const uint64_t tag = hash & 0xFFFFFFFF00000000ULL;
+    size_t slot = hash & slot_mask_;
+    uint32_t target_group = 0;
+    while (true) {
+      const uint64_t entry = slots_[slot];
+      if (entry == 0) {
+        target_group = insert_group(hash, words, nullptr, 0, strings, slot);
+        break;
+      }
+      if ((entry & 0xFFFFFFFF00000000ULL) == tag) {
+        const auto group = static_cast<uint32_t>((entry & 0xFFFFFFFFULL) - 1);
+        if (same_key(group, words, nullptr, 0, strings)) {
+          target_group = group;
+          break;
+        }
+      }
+      slot = (slot + 1) & slot_mask_;
+    }
+    layout_.merge(blocks_.data() + size_t{target_group} * layout_.block_bytes(), other.block(source_group),
+                  arena_);
+  }
+}
+
+void GroupTable::append_key(uint32_t group, size_t key_index, Column& out) const {
+  const uint64_t* words = key_words_of(group);
+  if ((words[keys_.size()] >> key_index) & 1) {
+    out.append_null();
+    return;
+  }
+  switch (keys_[key_index].type) {
+    case DataType::Int64:
+    case DataType::Timestamp:
+      out.append_int64(static_cast<int64_t>(words[key_index]));
+      return;
+    case DataType::Bool:
+      out.append_bool(words[key_index] != 0);
+      return;
+    case DataType::String: {
+      const size_t s = static_cast<size_t>(
+          std::find(string_key_indices_.begin(), string_key_indices_.end(), key_index) -
+          string_key_indices_.begin());
+      out.append_string(strings_[size_t{group} * string_key_indices_.size() + s]);
+      return;
+    }
+    case DataType::Float64:
+      break;
+  }
+  throw InternalError("unsupported group key type");
+}
+
+std::vector<uint32_t> GroupTable::groups_in_key_order() const {
+  std::vector<uint32_t> order(num_groups_);
+  for (uint32_t g = 0; g < num_groups_; ++g) order[g] = g;
+  if (keys_.empty()) return order;
+  const size_t string_count = string_key_indices_.size();
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const uint64_t* wa = key_words_of(a);
+    const uint64_t* wb = key_words_of(b);
+    size_t s = 0;
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      const bool null_a = (wa[keys_.size()] >> k) & 1;
+      const bool null_b = (wb[keys_.size()] >> k) & 1;
+      const bool is_string = keys_[k].type == DataType::String;
+      if (null_a != null_b) return null_b;  // NULLs last
+      if (!null_a) {
+        if (is_string) {
+          const int order_of = strings_[size_t{a} * string_count + s].compare(strings_[size_t{b} * string_count + s]);
+          if (order_of != 0) return order_of < 0;
+        } else if (wa[k] != wb[k]) {
+          return static_cast<int64_t>(wa[k]) < static_cast<int64_t>(wb[k]);
+        }
+      }
+      if (is_string) ++s;
+    }
+    return false;
+  });
+  return order;
+}
+
+}  // namespace weir

@@ -1,0 +1,105 @@
+#include "runtime/pipeline.h"
+
+#include <chrono>
+#include <limits>
+#include <thread>
+
+#include "runtime/epoch_executor.h"
+#include "runtime/errors.h"
+#include "runtime/expression.h"
+
+namespace weir {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool stop_requested(const std::atomic<int>* stop) {
+  return stop != nullptr && stop->load(std::memory_order_relaxed) != 0;
+}
+
+// Sleeps until `deadline`, waking early when a stop is requested.
+void sleep_until(Clock::time_point deadline, const std::atomic<int>* stop) {
+  while (!stop_requested(stop)) {
+    const auto now = Clock::now();
+    if (now >= deadline) return;
+    std::this_thread::sleep_for(std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(20)));
+  }
+}
+
+int64_t watermark_from(int64_t max_event_time, int64_t delay) {
+  if (max_event_time < std::numeric_limits<int64_t>::min() + delay) return std::numeric_limits<int64_t>::min();
+  return max_event_time - delay;
+}
+
+}  // namespace
+
+Pipeline::Pipeline() = default;
+Pipeline::~Pipeline() = default;
+
+RunSummary Pipeline::run(const RunOptions& options) {
+  const auto started = Clock::now();
+  MemoryTracker* tracker = options.memory != nullptr ? options.memory : &MemoryTracker::process_default();
+  RunSummary summary;
+  const Trigger trigger = options.trigger;
+  const bool bounded_run = trigger.kind != TriggerKind::ProcessingTime;
+  const uint64_t unlimited = std::numeric_limits<uint64_t>::max();
+  const uint64_t row_budget = trigger.kind == TriggerKind::Once ? unlimited
+                                                                : options.max_rows_per_trigger.value_or(unlimited);
+  if (row_budget == 0) throw ConfigError("max-rows-per-trigger: must be at least 1");
+
+  EpochExecutor executor(fragment_, options.threads, options.morsel_rows, tracker);
+  auto global = aggregation_->make_global_state(tracker);
+  int64_t max_event_time = std::numeric_limits<int64_t>::min();
+  uint64_t epoch = 0;
+
+  sink_->open(aggregation_->output_schema());
+  try {
+    if (bounded_run) {
+      // The input is what is available now.
+      source_->discover();
+      source_->seal();
+    }
+    auto next_fire = Clock::now();
+    while (true) {
+      if (stop_requested(options.stop_signal)) break;
+      if (trigger.kind == TriggerKind::ProcessingTime) {
+        sleep_until(next_fire, options.stop_signal);
+        if (stop_requested(options.stop_signal)) break;
+        // Fire on the interval grid; a trigger that overran starts the next one at once.
+        const auto now = Clock::now();
+        const auto interval = std::chrono::milliseconds(trigger.interval_millis);
+        while (next_fire <= now) next_fire += interval.count() > 0 ? interval : Clock::duration(1);
+        source_->discover();
+      }
+
+      const EpochExecutor::Outcome outcome =
+          executor.run_epoch(*source_, row_budget, max_event_time, options.stop_signal);
+      if (outcome.abandoned) break;
+      summary.rows_read += outcome.rows_read;
+      summary.rows_late += outcome.rows_late;
+      const bool exhausted = source_->exhausted();
+      if (outcome.rows_read == 0 && !exhausted) {
+        // A processing-time trigger that found no new input: nothing changes.
+        continue;
+      }
+      executor.combine_into(*global);
+      max_event_time = outcome.max_event_time;
+      const int64_t watermark = exhausted ? std::numeric_limits<int64_t>::max()
+                                          : watermark_from(max_event_time, fragment_.watermark_delay_millis);
+      summary.rows_out += aggregation_->emit_closed(*global, watermark, *sink_, tracker);
+      sink_->commit_epoch(epoch++);
+      ++summary.micro_batches;
+      if (trigger.kind == TriggerKind::Once || exhausted) break;
+    }
+    summary.stopped_by_signal = options.stop_signal != nullptr ? options.stop_signal->load() : 0;
+    sink_->finish();
+  } catch (...) {
+    sink_->abort();
+    throw;
+  }
+  summary.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  summary.peak_memory_bytes = tracker->peak_bytes();
+  return summary;
+}
+
+}  // namespace weir

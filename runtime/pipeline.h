@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "runtime/pipeline_fragment.h"
+#include "runtime/run_options.h"
+#include "runtime/sink.h"
+#include "runtime/source.h"
+#include "runtime/window_aggregation.h"
+
+namespace weir {
+
+class Expression;
+
+// A validated, runnable pipeline: source -> watermark/lateness -> filter ->
+// tumbling window + group by + aggregates -> sink. Built by PipelineBuilder.
+//
+// run() is the driver: it owns the trigger clock. For each trigger it runs
+// one epoch on the EpochExecutor, combines the workers' partial states once,
+// advances the watermark and emits every window that closed. When a bounded
+// source is exhausted the watermark becomes +infinity and every open window
+// is emitted. The trigger changes only how the input is cut and when windows
+// are materialized, never the final output.
+//
+// Contract: run() is called once, from one thread; it blocks until the run
+// ends. Throws UserError (bad input) or InternalError; the sink is aborted
+// then, so no output is left behind.
+class Pipeline {
+ public:
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  RunSummary run(const RunOptions& options);
+
+  const Schema& output_schema() const { return *aggregation_->output_schema(); }
+  const Source& source() const { return *source_; }
+  const Sink& sink() const { return *sink_; }
+
+ private:
+  friend class PipelineBuilder;
+  Pipeline();
+
+  std::unique_ptr<Source> source_;
+  std::unique_ptr<Expression> predicate_;
+  std::unique_ptr<WindowAggregation> aggregation_;
+  std::unique_ptr<Sink> sink_;
+  PipelineFragment fragment_;
+};
+
+}  // namespace weir

@@ -1,0 +1,139 @@
+#include "runtime/pipeline_builder.h"
+
+#include <set>
+#include <utility>
+
+#include "runtime/aggregate_function.h"
+#include "runtime/errors.h"
+#include "runtime/expression.h"
+#include "runtime/expression_parser.h"
+
+namespace weir {
+namespace {
+
+std::string column_list(const Schema& schema) {
+  std::string names;
+  for (const Field& field : schema.fields()) names += (names.empty() ? "" : ", ") + field.name;
+  return names;
+}
+
+// Re-throws a ConfigError with the field path in front of its message.
+template <typename Function>
+auto in_field(const std::string& field, Function&& function) {
+  try {
+    return function();
+  } catch (const ConfigError& error) {
+    throw ConfigError(field + ": " + error.what());
+  }
+}
+
+}  // namespace
+
+PipelineBuilder::PipelineBuilder() = default;
+PipelineBuilder::~PipelineBuilder() = default;
+
+PipelineBuilder& PipelineBuilder::source(std::unique_ptr<Source> source) {
+  source_ = std::move(source);
+  return *this;
+}
+
+PipelineBuilder& PipelineBuilder::event_time(std::string column, int64_t watermark_delay_millis) {
+  event_time_column_ = std::move(column);
+  watermark_delay_millis_ = watermark_delay_millis;
+  return *this;
+}
+
+PipelineBuilder& PipelineBuilder::where(std::string predicate) {
+  where_ = std::move(predicate);
+  return *this;
+}
+
+PipelineBuilder& PipelineBuilder::tumbling_window(int64_t size_millis) {
+  window_size_millis_ = size_millis;
+  return *this;
+}
+
+PipelineBuilder& PipelineBuilder::group_by(std::vector<std::string> columns) {
+  group_by_ = std::move(columns);
+  return *this;
+}
+
+PipelineBuilder& PipelineBuilder::aggregate(std::string aggregate) {
+  aggregates_.push_back(std::move(aggregate));
+  return *this;
+}
+
+PipelineBuilder& PipelineBuilder::sink(std::unique_ptr<Sink> sink) {
+  sink_ = std::move(sink);
+  return *this;
+}
+
+std::unique_ptr<Pipeline> PipelineBuilder::build() {
+  if (!source_) throw ConfigError("source: missing (every pipeline reads from a source)");
+  if (!sink_) throw ConfigError("sink: missing (every pipeline writes to a sink)");
+  const Schema& schema = *source_->schema();
+
+  if (!event_time_column_) throw ConfigError("event_time: missing (name the event-time column)");
+  const auto event_time = schema.find(*event_time_column_);
+  if (!event_time) {
+    throw ConfigError("event_time.column: unknown column '" + *event_time_column_ +
+                      "' (columns: " + column_list(schema) + ")");
+  }
+  const DataType event_time_type = schema.field(*event_time).type;
+  if (!is_int64_backed(event_time_type)) {
+    throw ConfigError("event_time.column: '" + *event_time_column_ + "' is " +
+                      std::string(data_type_name(event_time_type)) +
+                      "; the event-time column must be timestamp (or int64 epoch milliseconds)");
+  }
+  if (watermark_delay_millis_ < 0) throw ConfigError("event_time.watermark_delay: must not be negative");
+
+  if (!window_size_millis_) throw ConfigError("window: missing (a tumbling window is required)");
+  if (*window_size_millis_ <= 0) throw ConfigError("window.size: must be greater than zero");
+
+  WindowAggregationSpec spec;
+  spec.window.size_millis = *window_size_millis_;
+  std::set<std::string> output_names = {"window_start", "window_end"};
+  for (size_t i = 0; i < group_by_.size(); ++i) {
+    const std::string field = "group_by[" + std::to_string(i) + "]";
+    const auto column = schema.find(group_by_[i]);
+    if (!column) {
+      throw ConfigError(field + ": unknown column '" + group_by_[i] + "' (columns: " + column_list(schema) + ")");
+    }
+    const DataType type = schema.field(*column).type;
+    if (type == DataType::Float64) {
+      throw ConfigError(field + ": cannot group by float64 column '" + group_by_[i] +
+                        "' (group by int64, string, bool or timestamp columns)");
+    }
+    if (!output_names.insert(group_by_[i]).second) {
+      throw ConfigError(field + ": duplicate output column '" + group_by_[i] + "'");
+    }
+    spec.keys.push_back({*column, type});
+    spec.key_names.push_back(group_by_[i]);
+  }
+  if (spec.keys.size() > 62) throw ConfigError("group_by: at most 62 columns");
+  if (aggregates_.empty()) throw ConfigError("aggregates: missing (list at least one, e.g. \"count(*)\")");
+  for (size_t i = 0; i < aggregates_.size(); ++i) {
+    const std::string field = "aggregates[" + std::to_string(i) + "]";
+    AggregateSpec aggregate = in_field(field, [&] { return parse_aggregate(aggregates_[i], schema); });
+    if (!output_names.insert(aggregate.output_name).second) {
+      throw ConfigError(field + ": duplicate output column '" + aggregate.output_name +
+                        "' (name it with AS)");
+    }
+    spec.aggregates.push_back(std::move(aggregate));
+  }
+
+  std::unique_ptr<Pipeline> pipeline(new Pipeline());
+  if (where_) {
+    pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });
+  }
+  pipeline->aggregation_ = std::make_unique<WindowAggregation>(std::move(spec));
+  pipeline->fragment_.event_time_column = *event_time;
+  pipeline->fragment_.watermark_delay_millis = watermark_delay_millis_;
+  pipeline->fragment_.predicate = pipeline->predicate_.get();
+  pipeline->fragment_.aggregation = pipeline->aggregation_.get();
+  pipeline->source_ = std::move(source_);
+  pipeline->sink_ = std::move(sink_);
+  return pipeline;
+}
+
+}  // namespace weir

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/pipeline.h"
+#include "runtime/sink.h"
+#include "runtime/source.h"
+
+namespace weir {
+
+// The primary interface for defining a pipeline in C++; the JSON pipeline
+// file maps onto these calls one to one (docs/user-guide.md).
+//
+//   auto pipeline = PipelineBuilder()
+//       .source(std::make_unique<CsvSource>(...))
+//       .event_time("ts", 5'000)
+//       .where("price >= 1000 AND channel <> 'app'")
+//       .tumbling_window(10'000)
+//       .group_by({"auction"})
+//       .aggregate("count(*) AS bids")
+//       .aggregate("sum(price) AS volume")
+//       .sink(std::make_unique<CsvSink>(...))
+//       .build();
+//   RunSummary summary = pipeline->run(options);
+//
+// Setters only record; build() validates everything against the source's
+// schema and throws ConfigError whose message starts with the pipeline-file
+// field at fault ("where: ...", "group_by[1]: ...", "aggregates[0]: ...").
+// A builder is used from one thread and builds one pipeline.
+class PipelineBuilder {
+ public:
+  PipelineBuilder();
+  ~PipelineBuilder();
+
+  PipelineBuilder& source(std::unique_ptr<Source> source);
+  // The event-time column (timestamp or int64 epoch milliseconds) and the
+  // watermark delay: watermark = greatest event time seen - delay.
+  PipelineBuilder& event_time(std::string column, int64_t watermark_delay_millis);
+  PipelineBuilder& where(std::string predicate);
+  PipelineBuilder& tumbling_window(int64_t size_millis);
+  PipelineBuilder& group_by(std::vector<std::string> columns);
+  PipelineBuilder& aggregate(std::string aggregate);
+  PipelineBuilder& sink(std::unique_ptr<Sink> sink);
+
+  std::unique_ptr<Pipeline> build();
+
+ private:
+  std::unique_ptr<Source> source_;
+  std::optional<std::string> event_time_column_;
+  int64_t watermark_delay_millis_ = 0;
+  std::optional<std::string> where_;
+  std::optional<int64_t> window_size_millis_;
+  std::vector<std::string> group_by_;
+  std::vector<std::string> aggregates_;
+  std::unique_ptr<Sink> sink_;
+};
+
+}  // namespace weir

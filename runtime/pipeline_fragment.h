@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace weir {
+
+class Expression;
+class WindowAggregation;
+
+// The per-morsel part of a pipeline, run by worker threads: watermark and
+// lateness marking on the event-time column, the filter, window assignment,
+// then the aggregation's consume step. Non-owning; the Pipeline owns the parts.
+struct PipelineFragment {
+  size_t event_time_column = 0;
+  int64_t watermark_delay_millis = 0;
+  const Expression* predicate = nullptr;  // null: keep every row
+  const WindowAggregation* aggregation = nullptr;
+};
+
+}  // namespace weir

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "memory/memory_tracker.h"
+#include "runtime/trigger.h"
+
+namespace weir {
+
+// How to run a pipeline. None of it changes the final results.
+struct RunOptions {
+  Trigger trigger;
+  // Worker threads; 0 = every core of the machine.
+  size_t threads = 0;
+  // Rows per morsel (the unit of parallel work). The default was chosen by
+  // measurement (docs/performance.md).
+  size_t morsel_rows = kDefaultMorselRows;
+  // Upper bound on the rows of one epoch (like Spark's maxOffsetsPerTrigger);
+  // ignored by the Once trigger.
+  std::optional<uint64_t> max_rows_per_trigger;
+  // When set, the run stops cleanly once *stop_signal becomes non-zero (the
+  // CLI's SIGINT/SIGTERM handler stores the signal number there): the epoch
+  // in flight is abandoned whole and the outputs keep what was committed.
+  const std::atomic<int>* stop_signal = nullptr;
+  MemoryTracker* memory = nullptr;
+
+  static constexpr size_t kDefaultMorselRows = 32 * 1024;
+};
+
+// What a run did, for the end-of-run summary.
+struct RunSummary {
+  uint64_t rows_read = 0;
+  uint64_t rows_late = 0;
+  uint64_t rows_out = 0;
+  uint64_t micro_batches = 0;
+  double wall_seconds = 0;
+  int64_t peak_memory_bytes = 0;
+  int stopped_by_signal = 0;  // 0, or the signal that stopped the run
+};
+
+}  // namespace weir

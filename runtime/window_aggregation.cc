@@ -1,0 +1,126 @@
+#include "runtime/window_aggregation.h"
+
+#include <algorithm>
+
+#include "runtime/errors.h"
+
+namespace weir {
+
+namespace {
+
+std::shared_ptr<const Schema> make_output_schema(const WindowAggregationSpec& spec) {
+  std::vector<Field> fields = {{"window_start", DataType::Timestamp}, {"window_end", DataType::Timestamp}};
+  for (size_t k = 0; k < spec.keys.size(); ++k) fields.push_back({spec.key_names[k], spec.keys[k].type});
+  for (const AggregateSpec& aggregate : spec.aggregates) {
+    fields.push_back({aggregate.output_name, aggregate.output_type()});
+  }
+  return std::make_shared<const Schema>(std::move(fields));
+}
+
+constexpr size_t kEmitBatchRows = 64 * 1024;
+
+}  // namespace
+
+WindowAggregation::WindowAggregation(WindowAggregationSpec spec)
+    : spec_(std::move(spec)), layout_(spec_.aggregates), output_schema_(make_output_schema(spec_)) {
+  WEIR_CHECK(spec_.window.size_millis > 0);
+  WEIR_CHECK(spec_.keys.size() == spec_.key_names.size());
+  WEIR_CHECK(spec_.keys.size() < 63);
+}
+
+WindowAggregation::~WindowAggregation() = default;
+
+std::unique_ptr<WindowAggregation::LocalState> WindowAggregation::make_local_state(MemoryTracker* tracker) const {
+  return std::make_unique<LocalState>(tracker);
+}
+
+std::unique_ptr<WindowAggregation::GlobalState> WindowAggregation::make_global_state(
+    MemoryTracker* tracker) const {
+  return std::make_unique<GlobalState>(tracker);
+}
+
+void WindowAggregation::consume(const Batch& batch, const SelectionVector& selection,
+                                const int64_t* window_starts, LocalState& local) const {
+  const size_t count = selection.size();
+  if (count == 0) return;
+  local.inputs.clear();
+  for (const AggregateSpec& aggregate : spec_.aggregates) {
+    local.inputs.push_back(aggregate.input_column ? &batch.column(*aggregate.input_column) : nullptr);
+  }
+  local.group_ids.resize(count);
+  const uint32_t* rows = selection.data();
+
+  // Event time is nearly ordered, so consecutive selected rows mostly share a
+  // window: process maximal runs of one window with one table lookup.
+  GroupTable* table = nullptr;
+  int64_t table_start = 0;
+  size_t run_begin = 0;
+  while (run_begin < count) {
+    const int64_t start = window_starts[rows[run_begin]];
+    size_t run_end = run_begin + 1;
+    while (run_end < count && window_starts[rows[run_end]] == start) ++run_end;
+    if (table == nullptr || table_start != start) {
+      std::unique_ptr<GroupTable>& slot = local.windows[start];
+      if (!slot) slot = std::make_unique<GroupTable>(spec_.keys, layout_, local.tracker);
+      table = slot.get();
+      table_start = start;
+    }
+    const size_t run_length = run_end - run_begin;
+    table->find_or_insert(batch, rows + run_begin, run_length, local.group_ids.data(), local.scratch);
+    layout_.update(local.inputs, rows + run_begin, local.group_ids.data(), run_length, table->blocks(),
+                   table->arena());
+    run_begin = run_end;
+  }
+}
+
+void WindowAggregation::combine(LocalState& local, GlobalState& global) const {
+  for (auto& [start, table] : local.windows) {
+    std::unique_ptr<GroupTable>& target = global.windows[start];
+    if (!target) {
+      // First partial for this window: adopt it whole instead of re-inserting.
+      target = std::move(table);
+    } else {
+      target->merge_from(*table);
+    }
+  }
+  local.windows.clear();
+}
+
+uint64_t WindowAggregation::emit_closed(GlobalState& global, int64_t watermark, Sink& sink,
+                                        MemoryTracker* tracker) const {
+  uint64_t rows_written = 0;
+  Batch out(output_schema_, tracker);
+  const size_t key_count = spec_.keys.size();
+  auto flush = [&]() {
+    if (out.column(0).size() == 0) return;
+    out.set_num_rows(out.column(0).size());
+    sink.write(out);
+    rows_written += out.num_rows();
+    out.clear();
+  };
+  while (!global.windows.empty()) {
+    auto first = global.windows.begin();
+    const int64_t start = first->first;
+    const int64_t end = spec_.window.end_of_window_starting(start);
+    if (end > watermark) break;
+    const GroupTable& table = *first->second;
+    for (uint32_t group : table.groups_in_key_order()) {
+      out.column(0).append_int64(start);
+      out.column(1).append_int64(end);
+      for (size_t k = 0; k < key_count; ++k) table.append_key(group, k, out.column(2 + k));
+      for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+        layout_.finalize(a, table.block(group), out.column(2 + key_count + a));
+      }
+      if (out.column(0).size() >= kEmitBatchRows) flush();
+    }
+    global.windows.erase(first);
+  }
+  flush();
+  return rows_written;
+}
+
+void WindowAggregation::discard(LocalState& local) const { local.windows.clear(); }
+
+size_t WindowAggregation::open_windows(const GlobalState& global) const { return global.windows.size(); }
+
+}  // namespace weir

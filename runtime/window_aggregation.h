@@ -1,0 +1,96 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/aggregate_state.h"
+#include "runtime/batch.h"
+#include "runtime/group_table.h"
+#include "runtime/sink.h"
+#include "runtime/tumbling_window.h"
+
+namespace weir {
+
+// What to aggregate: the window, the GROUP BY columns and the aggregates.
+struct WindowAggregationSpec {
+  TumblingWindow window;
+  std::vector<GroupKeyColumn> keys;
+  std::vector<std::string> key_names;
+  std::vector<AggregateSpec> aggregates;
+};
+
+// Grouped aggregation per tumbling window: the operator that ends a pipeline
+// fragment. The operator itself is immutable; all mutable data lives in
+// LocalState (one per worker thread) and GlobalState (one per run), the
+// DuckDB-style split that lets one kernel serve a whole batch run or any
+// sequence of micro-batches: only when combine() and emit_closed() run
+// differs.
+//
+// Contract:
+//  * consume() runs on worker threads, each with its own LocalState.
+//  * combine() runs on the driver thread once per epoch, after every
+//    consume() of that epoch returned; it folds a LocalState into the
+//    GlobalState and leaves the LocalState empty for the next epoch.
+//  * emit_closed() runs on the driver thread after combine(): it writes
+//    every window whose end <= watermark, in window order and within a
+//    window in group-key order, and drops their state. Windows not yet
+//    closed stay in GlobalState across epochs (what a checkpoint would save).
+class WindowAggregation {
+ public:
+  using WindowTables = std::map<int64_t, std::unique_ptr<GroupTable>>;  // by window start
+
+  // A worker thread's partial aggregation for the current epoch.
+  class LocalState {
+   public:
+    explicit LocalState(MemoryTracker* tracker) : tracker(tracker) {}
+    MemoryTracker* tracker;
+    WindowTables windows;
+    GroupProbeScratch scratch;
+    std::vector<uint32_t> group_ids;
+    std::vector<const Column*> inputs;
+  };
+
+  // The run's open windows; lives across epochs.
+  class GlobalState {
+   public:
+    explicit GlobalState(MemoryTracker* tracker) : tracker(tracker) {}
+    MemoryTracker* tracker;
+    WindowTables windows;
+  };
+
+  explicit WindowAggregation(WindowAggregationSpec spec);
+  ~WindowAggregation();
+
+  // window_start, window_end, the group-by columns, then the aggregates.
+  const std::shared_ptr<const Schema>& output_schema() const { return output_schema_; }
+  const WindowAggregationSpec& spec() const { return spec_; }
+
+  std::unique_ptr<LocalState> make_local_state(MemoryTracker* tracker) const;
+  std::unique_ptr<GlobalState> make_global_state(MemoryTracker* tracker) const;
+
+  // Aggregates the rows `selection` of `batch`; window_starts[row] is the
+  // start of row's window (indexed by row, not by selection position).
+  void consume(const Batch& batch, const SelectionVector& selection, const int64_t* window_starts,
+               LocalState& local) const;
+
+  void combine(LocalState& local, GlobalState& global) const;
+
+  // Empties a LocalState without folding it anywhere (an abandoned epoch).
+  void discard(LocalState& local) const;
+
+  // Returns the number of rows written.
+  uint64_t emit_closed(GlobalState& global, int64_t watermark, Sink& sink, MemoryTracker* tracker) const;
+
+  // Number of windows currently open in the global state.
+  size_t open_windows(const GlobalState& global) const;
+
+ private:
+  WindowAggregationSpec spec_;
+  AggregateStateLayout layout_;
+  std::shared_ptr<const Schema> output_schema_;
+};
+
+}  // namespace weir

@@ -1,0 +1,252 @@
+// Runs the `weir` binary as a user would: exit codes, messages, no output left
+// behind on errors, clean stop on SIGINT/SIGTERM.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/test_directory.h"
+
+extern char** environ;
+
+namespace weir {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+struct Process {
+  pid_t pid = -1;
+  std::string stderr_path;
+};
+
+Process start_weir(const std::vector<std::string>& arguments, const std::string& stderr_path) {
+  std::vector<std::string> argv_storage = {WEIR_BINARY};
+  argv_storage.insert(argv_storage.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  for (std::string& argument : argv_storage) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  Process process;
+  process.stderr_path = stderr_path;
+  EXPECT_EQ(posix_spawn(&process.pid, WEIR_BINARY, &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  return process;
+}
+
+int wait_exit_code(const Process& process) {
+  int status = 0;
+  waitpid(process.pid, &status, 0);
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    write_file(directory_.file("bids.csv"),
+               "ts,auction,price,channel,fee\n"
+               "2026-01-01T00:00:01Z,1,1500,web,0.5\n"
+               "2026-01-01T00:00:02Z,1,2500,web,1.5\n"
+               "2026-01-01T00:00:12Z,2,1000,ios,2\n"
+               "2026-01-01T00:00:03Z,1,5000,app,1\n"
+               "2026-01-01T00:00:30Z,2,1200,web,\n");
+  }
+
+  // A pipeline file; `replace` edits the default text (from, to) pairs.
+  std::string pipeline(const std::vector<std::pair<std::string, std::string>>& replace = {},
+                       const std::string& input = "") {
+    std::string text = R"({
+  "source": {"format": "csv", "path": "INPUT", "schema": [
+    {"name": "ts", "type": "timestamp"}, {"name": "auction", "type": "int64"},
+    {"name": "price", "type": "int64"}, {"name": "channel", "type": "string"},
+    {"name": "fee", "type": "float64"}]},
+  "event_time": {"column": "ts", "watermark_delay": "5s"},
+  "where": "price >= 1000 AND channel <> 'app'",
+  "window": {"type": "tumbling", "size": "10s"},
+  "group_by": ["auction"],
+  "aggregates": ["count(*) AS bids", "sum(price) AS volume", "max(price) AS top", "avg(fee) AS avg_fee"],
+  "sink": {"format": "csv", "path": "OUTPUT"}
+})";
+    auto substitute = [&](const std::string& from, const std::string& to) {
+      const size_t at = text.find(from);
+      ASSERT_NE(at, std::string::npos) << from;
+      text.replace(at, from.size(), to);
+    };
+    substitute("INPUT", input.empty() ? directory_.file("bids.csv") : input);
+    substitute("OUTPUT", output());
+    for (const auto& [from, to] : replace) substitute(from, to);
+    const std::string path = directory_.file("pipeline.json");
+    write_file(path, text);
+    return path;
+  }
+
+  std::string output() const { return directory_.file("out/result.csv"); }
+
+  // Runs weir to completion; returns the exit code and fills stderr_text_.
+  int run(const std::vector<std::string>& arguments) {
+    const Process process = start_weir(arguments, directory_.file("stderr.txt"));
+    const int code = wait_exit_code(process);
+    stderr_text_ = read_file(directory_.file("stderr.txt"));
+    return code;
+  }
+
+  bool output_left_behind() const {
+    if (!std::filesystem::exists(directory_.file("out"))) return false;
+    return !std::filesystem::is_empty(directory_.file("out"));
+  }
+
+  testing::TestDirectory directory_;
+  std::string stderr_text_;
+};
+
+TEST_F(CliTest, RunsThePipelineAndPrintsTheSummary) {
+  ASSERT_EQ(run({"run", pipeline()}), 0) << stderr_text_;
+  EXPECT_EQ(read_file(output()),
+            "window_start,window_end,auction,bids,volume,top,avg_fee\n"
+            "2026-01-01T00:00:00.000Z,2026-01-01T00:00:10.000Z,1,2,4000,2500,1\n"
+            "2026-01-01T00:00:10.000Z,2026-01-01T00:00:20.000Z,2,1,1000,1000,2\n"
+            "2026-01-01T00:00:30.000Z,2026-01-01T00:00:40.000Z,2,1,1200,1200,\n");
+  EXPECT_NE(stderr_text_.find("rows read      5"), std::string::npos) << stderr_text_;
+  EXPECT_NE(stderr_text_.find("rows late      0"), std::string::npos) << stderr_text_;
+  EXPECT_NE(stderr_text_.find("rows out       3"), std::string::npos) << stderr_text_;
+  EXPECT_NE(stderr_text_.find("micro-batches"), std::string::npos);
+  EXPECT_NE(stderr_text_.find("rows/s"), std::string::npos);
+}
+
+TEST_F(CliTest, TriggersGiveTheSameFile) {
+  ASSERT_EQ(run({"run", pipeline(), "--trigger", "available-now"}), 0) << stderr_text_;
+  const std::string batch = read_file(output());
+  ASSERT_EQ(run({"run", pipeline(), "--trigger", "processing-time:10ms", "--max-rows-per-trigger", "1",
+                 "--threads", "2"}),
+            0)
+      << stderr_text_;
+  EXPECT_EQ(read_file(output()), batch);
+  EXPECT_NE(stderr_text_.find("micro-batches  5"), std::string::npos) << stderr_text_;
+  ASSERT_EQ(run({"run", pipeline(), "--trigger", "once"}), 0) << stderr_text_;
+  EXPECT_EQ(read_file(output()), batch);
+}
+
+struct BadPipelineCase {
+  std::string from, to, expected_message;
+};
+
+TEST_F(CliTest, BadPipelineFilesExitTwoNamingTheField) {
+  const std::vector<BadPipelineCase> cases = {
+      {R"("group_by": ["auction"])", R"("group_by": ["auctoin"])", "group_by[0]: unknown column 'auctoin'"},
+      {"sum(price)", "sum(channel)", "aggregates[1]"},
+      {"sum(price)", "summ(price)", "unknown function 'summ'"},
+      {R"("size": "10s")", R"("size": "10 seconds")", "window.size: bad duration '10 seconds'"},
+      {R"("watermark_delay": "5s")", R"("watermark_delay": "5")", "event_time.watermark_delay"},
+      {R"("where": "price >= 1000 AND channel <> 'app'")", R"("where": "pricey >= 1000")", "where:"},
+      {R"("column": "ts")", R"("column": "fee")", "event_time.column"},
+      {R"("type": "tumbling")", R"("type": "sliding")", "window.type"},
+      {R"({"name": "fee", "type": "float64"})", R"({"name": "fee", "type": "double"})", "source.schema[4].type"},
+      {R"("where")", R"("wehre")", "wehre: unknown field"},
+      {R"("sink": {"format": "csv")", R"("sink": {"format": "parquet")", "sink.format"},
+      {R"("aggregates": ["count(*) AS bids", "sum(price) AS volume", "max(price) AS top", "avg(fee) AS avg_fee"],)",
+       "", "aggregates: missing"},
+      {R"("count(*) AS bids", "sum(price) AS volume")", R"("count(*) AS bids", "sum(price) AS bids")",
+       "duplicate output column 'bids'"},
+      {R"("group_by": ["auction"],)", R"("group_by": ["auction"] "oops",)", "invalid JSON"},
+  };
+  for (const BadPipelineCase& c : cases) {
+    const std::string path = pipeline({{c.from, c.to}});
+    EXPECT_EQ(run({"run", path}), 2) << c.expected_message << "\n" << stderr_text_;
+    EXPECT_NE(stderr_text_.find(c.expected_message), std::string::npos)
+        << "expected '" << c.expected_message << "' in: " << stderr_text_;
+    EXPECT_NE(stderr_text_.find("pipeline.json"), std::string::npos) << stderr_text_;
+    EXPECT_FALSE(output_left_behind()) << c.expected_message;
+  }
+}
+
+TEST_F(CliTest, BadCommandLinesExitTwo) {
+  const std::string file = pipeline();
+  EXPECT_EQ(run({"run", file, "--trigger", "sometimes"}), 2);
+  EXPECT_NE(stderr_text_.find("unknown trigger 'sometimes'"), std::string::npos) << stderr_text_;
+  EXPECT_EQ(run({"run", file, "--trigger", "processing-time:fast"}), 2);
+  EXPECT_NE(stderr_text_.find("bad duration 'fast'"), std::string::npos) << stderr_text_;
+  EXPECT_EQ(run({"run", file, "--threads", "many"}), 2);
+  EXPECT_EQ(run({"run", file, "--max-rows-per-trigger", "0"}), 2);
+  EXPECT_EQ(run({"run", file, "--no-such-flag"}), 2);
+  EXPECT_EQ(run({"run"}), 2);
+  EXPECT_EQ(run({"fly"}), 2);
+  EXPECT_EQ(run({"run", directory_.file("missing.json")}), 2);
+  EXPECT_NE(stderr_text_.find("cannot open the pipeline file"), std::string::npos) << stderr_text_;
+  EXPECT_FALSE(output_left_behind());
+}
+
+struct BadInputCase {
+  std::string row;  // appended as line 8 of the input
+  std::string expected_message;
+};
+
+TEST_F(CliTest, BadInputExitsOneWithFileLineColumnAndTextAndLeavesNoOutput) {
+  const std::vector<BadInputCase> cases = {
+      {"2026-01-01T00:00:31Z,2,12x0,web,1", ":8: column 3 (price): cannot parse \"12x0\" as int64"},
+      {"2026-01-01T00:00:31Z,2,1200,web", ":8: expected 5 fields, found 4"},
+      {",2,1200,web,1", ":8: column 1 (ts)"},
+      {"2026-02-30T00:00:31Z,2,1200,web,1", "\"2026-02-30T00:00:31Z\" as timestamp"},
+      {"2026-01-01T00:00:31Z,2,1200,\"web,1", ":8: column 4 (channel)"},
+  };
+  for (const BadInputCase& c : cases) {
+    std::string input = read_file(directory_.file("bids.csv"));
+    input += "2026-01-01T00:00:31Z,3,1300,web,1\n" + c.row + "\n";
+    write_file(directory_.file("bad.csv"), input);
+    const std::string file = pipeline({}, directory_.file("bad.csv"));
+    // With one row per micro-batch, earlier windows were written before the error.
+    EXPECT_EQ(run({"run", file, "--max-rows-per-trigger", "1"}), 1) << c.row << "\n" << stderr_text_;
+    EXPECT_NE(stderr_text_.find(directory_.file("bad.csv")), std::string::npos) << stderr_text_;
+    EXPECT_NE(stderr_text_.find(c.expected_message), std::string::npos)
+        << "expected '" << c.expected_message << "' in: " << stderr_text_;
+    EXPECT_FALSE(output_left_behind()) << c.row;
+  }
+}
+
+TEST_F(CliTest, SigintAndSigtermStopCleanlyWithCompleteOutput) {
+  for (const auto& [signal_number, expected_code] : {std::pair{SIGINT, 130}, std::pair{SIGTERM, 143}}) {
+    const std::string input_directory = directory_.file("incoming");
+    std::filesystem::create_directories(input_directory);
+    std::filesystem::copy_file(directory_.file("bids.csv"), input_directory + "/a.csv",
+                               std::filesystem::copy_options::overwrite_existing);
+    const std::string file = pipeline({}, input_directory);
+    // A watched directory under processing-time runs until stopped.
+    const Process process = start_weir({"run", file, "--trigger", "processing-time:50ms"}, directory_.file("stderr.txt"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    kill(process.pid, signal_number);
+    EXPECT_EQ(wait_exit_code(process), expected_code);
+    const std::string messages = read_file(directory_.file("stderr.txt"));
+    EXPECT_NE(messages.find("run interrupted"), std::string::npos) << messages;
+    EXPECT_NE(messages.find("rows read      5"), std::string::npos) << messages;
+    // Windows closed by the watermark (max 00:00:30 - 5s) were written; the file is complete.
+    EXPECT_EQ(read_file(output()),
+              "window_start,window_end,auction,bids,volume,top,avg_fee\n"
+              "2026-01-01T00:00:00.000Z,2026-01-01T00:00:10.000Z,1,2,4000,2500,1\n"
+              "2026-01-01T00:00:10.000Z,2026-01-01T00:00:20.000Z,2,1,1000,1000,2\n");
+    for (const auto& entry : std::filesystem::directory_iterator(directory_.file("out"))) {
+      EXPECT_EQ(entry.path().filename(), "result.csv") << "temporary file left behind";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace weir
