@@ -68,7 +68,11 @@ RunSummary Pipeline::run(const RunOptions& options) {
         // Fire on the interval grid; a trigger that overran starts the next one at once.
         const auto now = Clock::now();
         const auto interval = std::chrono::milliseconds(trigger.interval_millis);
-        while (next_fire <= now) next_fire += interval.count() > 0 ? interval : Clock::duration(1);
+        if (interval.count() == 0) {
+          next_fire = now;
+        } else if (next_fire <= now) {
+          next_fire += ((now - next_fire) / interval + 1) * interval;
+        }
         source_->discover();
       }
 
