@@ -25,13 +25,15 @@ CsvRowScanner::CsvRowScanner(std::string_view text, size_t start_offset, std::st
     : text_begin_(text.data()),
       text_end_(text.data() + text.size()),
       position_(text.data() + std::min(start_offset, text.size())),
-      next_quote_(find_quote(position_)),
+      quote_free_end_(position_),
       path_(std::move(path)) {}
 
-const char* CsvRowScanner::find_quote(const char* from) const {
-  if (from == text_end_) return text_end_;  // (empty text may have no address)
-  const auto* quote = static_cast<const char*>(std::memchr(from, '"', text_end_ - from));
-  return quote != nullptr ? quote : text_end_;
+const char* CsvRowScanner::find_quote_free_end(const char* from) const {
+  // A bounded look-ahead: the whole file is not touched before it is needed.
+  const size_t window = std::min(kQuoteSearchWindowBytes, static_cast<size_t>(text_end_ - from));
+  if (window == 0) return text_end_;  // (empty text may have no address)
+  const auto* quote = static_cast<const char*>(std::memchr(from, '"', window));
+  return quote != nullptr ? quote : from + window;
 }
 
 bool CsvRowScanner::done() const {
@@ -44,23 +46,24 @@ CsvRowScanner::Cut CsvRowScanner::cut(size_t max_rows) {
   result.begin = static_cast<size_t>(position_ - text_begin_);
   result.first_line = line_;
   while (result.rows < max_rows && !done()) {
-    if (next_quote_ < position_) next_quote_ = find_quote(position_);
-    // Whole lines before the next quote are records.
+    if (quote_free_end_ <= position_) quote_free_end_ = find_quote_free_end(position_);
+    // Whole lines in the stretch without quotes are records.
     const char* after = nullptr;
     const size_t lines =
-        csv_text::skip_newlines(position_, next_quote_, max_rows - result.rows, after);
+        csv_text::skip_newlines(position_, quote_free_end_, max_rows - result.rows, after);
     if (lines > 0) {
       position_ = after;
       line_ += lines;
       result.rows += lines;
       continue;
     }
-    if (next_quote_ == text_end_) {
+    if (quote_free_end_ == text_end_) {
       // A last record without newline (done() said it is not empty).
       position_ = text_end_;
       ++line_;
     } else {
-      // The record at position_ holds the quote.
+      // The record at position_ holds a quote, or is longer than the window
+      // looked at: the general walk handles both.
       position_ = skip_quoted_record(position_);
     }
     ++result.rows;

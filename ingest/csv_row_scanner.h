@@ -172,9 +172,10 @@ void unescape_csv_quotes(std::string_view quoted_text, std::string& out);
 
 // The serial structural scan of one file: cuts runs of whole records.
 //
-// Stretches of text without '"' (found with one memchr) are cut by counting
-// newlines a word at a time; records holding a '"' take a quote-aware walk. Physical lines are
-// counted so every record's first line is known (line 1 is the first line of the file).
+// Stretches of text without '"' (found with memchr, a window at a time) are
+// cut by counting newlines a word at a time; records holding a '"' take a
+// quote-aware walk. Physical lines are counted so every record's first line
+// is known (line 1 is the first line of the file).
 //
 // Contract: one thread at a time (the source's serial next_morsel stage).
 // The text must stay valid while the scanner is used.
@@ -208,14 +209,19 @@ class CsvRowScanner {
   // Walks a record that holds a '"' somewhere; returns where the next record
   // starts and advances line_ past the record's lines.
   const char* skip_quoted_record(const char* record_start);
-  // The first '"' at or after `from`, or text_end_.
-  const char* find_quote(const char* from) const;
+  // Where the stretch without '"' that starts at `from` ends: at the first
+  // '"' within kQuoteSearchWindowBytes, else at the end of that window (or
+  // text_end_).
+  const char* find_quote_free_end(const char* from) const;
+
+  static constexpr size_t kQuoteSearchWindowBytes = size_t{1} << 20;
   [[noreturn]] void throw_unterminated_quote(uint64_t line, size_t field_index) const;
 
   const char* text_begin_;
   const char* text_end_;
   const char* position_;
-  const char* next_quote_;  // the first '"' at or after position_, or text_end_
+  // [position_, quote_free_end_) holds no '"' (once quote_free_end_ > position_).
+  const char* quote_free_end_;
   uint64_t line_ = 1;
   std::string path_;
   std::vector<std::string> field_names_;

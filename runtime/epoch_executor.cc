@@ -18,6 +18,7 @@
 #include "kernels/window_assign.h"
 #include "runtime/errors.h"
 #include "runtime/expression_evaluator.h"
+#include "runtime/thread_handoff.h"
 
 namespace weir {
 namespace {
@@ -78,7 +79,12 @@ class EpochExecutor::Impl {
     stop_cutting_ = false;
     for (WorkerState& worker : workers_) worker.rows_late = 0;
 
-    auto cut = [&](tbb::flow_control& control) -> MorselToken* {
+    // oneTBB runs each serial stage on whichever thread is free: the
+    // handoff annotations make that visible to ThreadSanitizer.
+    int cut_stage = 0, order_stage = 0;
+    handoff_release(&cut_stage);
+    handoff_release(&order_stage);
+    auto cut_next = [&](tbb::flow_control& control) -> MorselToken* {
       if (remaining == 0 || stop_cutting_.load(std::memory_order_relaxed)) {
         control.stop();
         return nullptr;
@@ -107,7 +113,16 @@ class EpochExecutor::Impl {
       return token;
     };
 
+    auto cut = [&](tbb::flow_control& control) -> MorselToken* {
+      handoff_acquire(&cut_stage);
+      MorselToken* token = cut_next(control);
+      handoff_release(&cut_stage);
+      if (token != nullptr) handoff_release(token);
+      return token;
+    };
+
     auto load = [&](MorselToken* token) -> MorselToken* {
+      handoff_acquire(token);
       try {
         token->batch = take_batch(source);
         source.load(*token->morsel, *token->batch);
@@ -123,24 +138,32 @@ class EpochExecutor::Impl {
         token->failed = true;
         record_error(token->morsel->first_row_ordinal, std::current_exception());
       }
+      handoff_release(token);
       return token;
     };
 
     auto order = [&](MorselToken* token) -> MorselToken* {
+      handoff_acquire(token);
+      handoff_acquire(&order_stage);
       if (!token->failed) {
         token->max_event_time_before = running_max;
         running_max = std::max(running_max, token->max_event_time);
       }
+      handoff_release(&order_stage);
+      handoff_release(token);
       return token;
     };
 
     auto process = [&](MorselToken* token) {
+      handoff_acquire(token);
       if (!token->failed && !stop_cutting_.load(std::memory_order_relaxed)) {
+        WorkerState& worker = workers_.local();
         try {
-          process_morsel(*token->batch, token->max_event_time_before, workers_.local());
+          process_morsel(*token->batch, token->max_event_time_before, worker);
         } catch (...) {
           record_error(token->morsel->first_row_ordinal, std::current_exception());
         }
+        handoff_release(&worker);
       }
       if (token->batch) return_batch(std::move(token->batch));
       delete token;
@@ -155,6 +178,9 @@ class EpochExecutor::Impl {
               tbb::make_filter<MorselToken*, void>(tbb::filter_mode::parallel, process));
     });
 
+    handoff_acquire(&cut_stage);
+    handoff_acquire(&order_stage);
+    for (WorkerState& worker : workers_) handoff_acquire(&worker);
     if (first_error_) {
       discard_partials();
       std::rethrow_exception(first_error_);
@@ -211,12 +237,19 @@ class EpochExecutor::Impl {
 
   std::unique_ptr<Batch> take_batch(const Source& source) {
     std::unique_ptr<Batch> batch;
-    if (!batch_pool_.try_pop(batch)) batch = std::make_unique<Batch>(source.schema(), tracker_);
+    if (batch_pool_.try_pop(batch)) {
+      handoff_acquire(batch.get());
+    } else {
+      batch = std::make_unique<Batch>(source.schema(), tracker_);
+    }
     batch->clear();
     return batch;
   }
 
-  void return_batch(std::unique_ptr<Batch> batch) { batch_pool_.push(std::move(batch)); }
+  void return_batch(std::unique_ptr<Batch> batch) {
+    handoff_release(batch.get());
+    batch_pool_.push(std::move(batch));
+  }
 
   void record_error(uint64_t ordinal, std::exception_ptr error) {
     std::lock_guard<std::mutex> lock(error_mutex_);

@@ -93,6 +93,24 @@ TEST(CsvRowScannerTest, CutsRecordsAndCountsLines) {
   EXPECT_EQ(scanner.cut(10).rows, 0u);
 }
 
+// Records longer than the scanner's look-ahead window for quotes.
+TEST(CsvRowScannerTest, CutsRecordsLongerThanTheQuoteWindow) {
+  const std::string long_plain(3 << 20, 'p');
+  const std::string text = "h\n" + long_plain + "\n" + long_plain + ",\"q\nq\"\nshort\n" + long_plain;
+  CsvRowScanner scanner(text, 0, "f.csv");
+  scanner.cut(1);
+  std::vector<uint64_t> lines;
+  std::vector<size_t> sizes;
+  while (!scanner.done()) {
+    const CsvRowScanner::Cut cut = scanner.cut(1);
+    lines.push_back(cut.first_line);
+    sizes.push_back(cut.end - cut.begin);
+  }
+  EXPECT_EQ(lines, (std::vector<uint64_t>{2, 3, 5, 6}));
+  EXPECT_EQ(sizes, (std::vector<size_t>{long_plain.size() + 1, long_plain.size() + 7, 6,
+                                        long_plain.size()}));
+}
+
 TEST(CsvRowScannerTest, ThrowsForUnterminatedQuote) {
   const std::string text = "a,b\n1,\"x\n\n";
   CsvRowScanner scanner(text, 0, "f.csv");
