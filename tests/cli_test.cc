@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -231,7 +232,20 @@ TEST_F(CliTest, SigintAndSigtermStopCleanlyWithCompleteOutput) {
     const std::string file = pipeline({}, input_directory);
     // A watched directory under processing-time runs until stopped.
     const Process process = start_weir({"run", file, "--trigger", "processing-time:50ms"}, directory_.file("stderr.txt"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    // Wait until the first micro-batch is committed (its rows reach the
+    // sink's temporary file), however slow the machine.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    bool committed = false;
+    while (!committed && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (!std::filesystem::exists(directory_.file("out"))) continue;
+      for (const auto& entry : std::filesystem::directory_iterator(directory_.file("out"))) {
+        const std::string text = read_file(entry.path().string());
+        committed = committed || std::count(text.begin(), text.end(), '\n') == 3;
+      }
+    }
+    ASSERT_TRUE(committed) << "the first micro-batch never reached the sink";
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // now idle, waiting for new files
     kill(process.pid, signal_number);
     EXPECT_EQ(wait_exit_code(process), expected_code);
     const std::string messages = read_file(directory_.file("stderr.txt"));
