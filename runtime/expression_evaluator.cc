@@ -95,8 +95,7 @@ FilterEvaluator& FilterEvaluator::operator=(FilterEvaluator&&) noexcept = defaul
 size_t FilterEvaluator::add_node(const Expression& expression, MemoryTracker* tracker) {
   WEIR_CHECK(expression.has_type());
   const size_t id = nodes_.size();
-  nodes_.push_back(
-      Node{&expression, 0, 0, AlignedBuffer(tracker), AlignedBuffer(tracker), {}, {}, {}, {}});
+  nodes_.push_back(Node{&expression, 0, 0, AlignedBuffer(tracker), AlignedBuffer(tracker)});
   const size_t first_child = child_ids_.size();
   const size_t child_count = expression.children().size();
   nodes_[id].first_child = first_child;
@@ -140,8 +139,6 @@ size_t FilterEvaluator::filter_rows(size_t id, uint32_t* rows, size_t count) {
         count = filter_rows(child_ids_[node.first_child + i], rows, count);
       }
       return count;
-    case ExpressionKind::Or:
-      return filter_or(id, rows, count);
     default:
       break;
   }
@@ -156,37 +153,6 @@ size_t FilterEvaluator::filter_rows(size_t id, uint32_t* rows, size_t count) {
     kept = kernels::compact_selected(values, result.validity, rows, count);
   });
   return kept;
-}
-
-size_t FilterEvaluator::filter_or(size_t id, uint32_t* rows, size_t count) {
-  Node& node = nodes_[id];
-  node.remaining.assign(rows, rows + count);
-  node.accepted.clear();
-  for (size_t i = 0; i < node.child_count && !node.remaining.empty(); ++i) {
-    node.trial.assign(node.remaining.begin(), node.remaining.end());
-    const size_t accepted_now =
-        filter_rows(child_ids_[node.first_child + i], node.trial.data(), node.trial.size());
-    if (accepted_now == 0) continue;
-    node.trial.resize(accepted_now);
-    // accepted += trial (both ascending and disjoint).
-    node.merged.resize(node.accepted.size() + accepted_now);
-    std::merge(node.accepted.begin(), node.accepted.end(), node.trial.begin(), node.trial.end(),
-               node.merged.begin());
-    std::swap(node.accepted, node.merged);
-    // remaining -= trial, in place (trial is an ascending subsequence of it).
-    size_t write = 0;
-    size_t next_trial = 0;
-    for (const uint32_t row : node.remaining) {
-      if (next_trial < accepted_now && node.trial[next_trial] == row) {
-        ++next_trial;
-      } else {
-        node.remaining[write++] = row;
-      }
-    }
-    node.remaining.resize(write);
-  }
-  std::copy(node.accepted.begin(), node.accepted.end(), rows);
-  return node.accepted.size();
 }
 
 const uint8_t* FilterEvaluator::all_valid() {
@@ -411,8 +377,10 @@ Vector FilterEvaluator::evaluate_unary(Node& node) {
   return result;
 }
 
-// AND / OR below the top level (under NOT, IS NULL or a comparison): every
-// operand is evaluated over all rows and combined with Kleene logic.
+// OR, and AND below the top level (under OR, NOT, IS NULL or a comparison):
+// every operand is evaluated over all rows in play and combined with Kleene
+// logic. (Narrowing per OR operand would need sorted merges of row lists,
+// which cost more than evaluating cheap operands over every row.)
 Vector FilterEvaluator::evaluate_logical(Node& node) {
   const bool is_and = node.expression->kind() == ExpressionKind::And;
   bool saw_null_constant = false;

@@ -29,15 +29,17 @@ struct Vector;
 // the evaluator owns and reuses across batches, so the steady state performs
 // no allocation. Kernels are templates over the operator and over the shape
 // of each input (a column read through the selection, a dense scratch
-// vector, or a constant); inputs without NULLs skip validity work. At the
-// top level, AND narrows the selection child by child (so later children
-// only see rows still undecided) and OR evaluates each child only over rows
-// that no earlier child accepted.
+// vector, or a constant); inputs without NULLs skip validity work; when the
+// selection is every row, columns are read directly as dense arrays. At the
+// top level, an AND narrows the selection operand by operand (compacting it
+// in place), so later operands only see rows still undecided; everything
+// else (including OR) is evaluated over all rows in play with SQL's
+// three-valued logic, then the selection keeps the TRUE rows.
 //
-// Errors: int64 overflow in + - * or unary minus on a row that is evaluated
-// throws InputError("integer overflow in expression '...' ..."). Because of
-// the short-circuiting above, rows already decided by an earlier AND/OR
-// operand are not evaluated and cannot raise the error.
+// Errors: int64 overflow in + - * or unary minus at a row that is evaluated
+// throws InputError("integer overflow in expression '...' ..."). Rows outside
+// the selection, and rows dropped by an earlier operand of a top-level AND,
+// are not evaluated and cannot raise it.
 class FilterEvaluator {
  public:
   // `predicate` must have type Bool (as parse_expression() returns).
@@ -64,16 +66,12 @@ class FilterEvaluator {
     size_t child_count = 0;
     AlignedBuffer values;    // result values by position
     AlignedBuffer validity;  // result validity by position (uint8_t 0/1)
-    // Top-level OR: rows accepted so far, rows not yet accepted, rows of the
-    // current operand, merge output.
-    std::vector<uint32_t> accepted, remaining, trial, merged;
   };
 
   size_t add_node(const Expression& expression, MemoryTracker* tracker);
   // Narrows rows[0, count) to the rows where node `id` is TRUE; returns the
   // new count.
   size_t filter_rows(size_t id, uint32_t* rows, size_t count);
-  size_t filter_or(size_t id, uint32_t* rows, size_t count);
 
   // Evaluates node `id` over the rows in `rows_` / `count_`.
   expression_internal::Vector evaluate(size_t id);

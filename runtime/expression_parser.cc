@@ -12,6 +12,9 @@
 namespace weir {
 namespace {
 
+// Keeps cold code (literals, messages) out of the recursive parsing frames.
+#define NOINLINE __attribute__((noinline))
+
 using Node = std::unique_ptr<Expression>;
 
 enum class TokenKind {
@@ -143,9 +146,11 @@ class Parser {
 
   std::string describe(const Token& token) const {
     if (token.kind == TokenKind::End) return "end of expression";
-    std::string_view text = text_.substr(token.span.offset, token.span.length);
-    if (text.size() > 40) return "'" + std::string(text.substr(0, 40)) + "...'";
-    return "'" + std::string(text) + "'";
+    const std::string_view text = text_.substr(token.span.offset, token.span.length);
+    std::string quoted(1, '\'');
+    quoted.append(text.substr(0, 40));
+    quoted.append(text.size() > 40 ? "...'" : "'");
+    return quoted;
   }
 
   // ---- Lexer -------------------------------------------------------------
@@ -279,62 +284,72 @@ class Parser {
   }
 
   // ---- Grammar -----------------------------------------------------------
+  //
+  // The functions on the recursive path (parse_logical .. parse_primary) keep
+  // their frames small: literals and error messages are built in separate,
+  // non-inlined functions, so deep (but legal) nesting needs little stack.
 
   Node parse_or() { return parse_logical(TokenKind::Or); }
-  Node parse_and() { return parse_logical(TokenKind::And); }
 
   // OR and AND chains become one n-ary node, so long chains stay shallow.
-  Node parse_logical(TokenKind op) {
-    auto parse_operand = [&] { return op == TokenKind::Or ? parse_and() : parse_not(); };
-    const char* name = op == TokenKind::Or ? "OR" : "AND";
-    Node first = parse_operand();
+  NOINLINE Node parse_logical(TokenKind op) {
+    Node first = op == TokenKind::Or ? parse_logical(TokenKind::And) : parse_not();
     if (current_.kind != op) return first;
+    return parse_logical_chain(op, std::move(first));
+  }
+
+  NOINLINE Node parse_logical_chain(TokenKind op, Node first) {
+    const bool is_or = op == TokenKind::Or;
+    const char* name = is_or ? "OR" : "AND";
     Expression::Children operands;
     operands.push_back(require_bool(std::move(first), name));
     while (current_.kind == op) {
       advance();
-      operands.push_back(require_bool(parse_operand(), name));
+      operands.push_back(require_bool(is_or ? parse_logical(TokenKind::And) : parse_not(), name));
     }
-    return checked(Expression::logical(
-        op == TokenKind::Or ? ExpressionKind::Or : ExpressionKind::And, std::move(operands)));
+    return checked(
+        Expression::logical(is_or ? ExpressionKind::Or : ExpressionKind::And, std::move(operands)));
   }
 
-  Node parse_not() {
+  NOINLINE Node parse_not() {
     if (current_.kind != TokenKind::Not) return parse_predicate();
     const SourceSpan keyword = current_.span;
     NestingGuard guard(*this, keyword);
     advance();
-    Node operand = require_bool(parse_not(), "NOT");
-    const SourceSpan span{keyword.offset, operand->span().end() - keyword.offset};
-    return checked(Expression::unary(ExpressionKind::Not, std::move(operand), span));
+    return bind_prefix(ExpressionKind::Not, keyword, require_bool(parse_not(), "NOT"));
   }
 
-  Node parse_predicate() {
+  NOINLINE Node parse_predicate() {
     Node left = parse_additive();
     while (true) {
       if (const std::optional<CompareOp> op = compare_op(current_.kind)) {
         advance();
         left = bind_compare(*op, std::move(left), parse_additive());
       } else if (current_.kind == TokenKind::Is) {
-        advance();
-        bool negated = false;
-        if (current_.kind == TokenKind::Not) {
-          negated = true;
-          advance();
-        }
-        if (current_.kind != TokenKind::Null) {
-          fail(current_.span, std::string("syntax error: expected NULL after IS") +
-                                  (negated ? " NOT" : "") + " but found " + describe(current_));
-        }
-        const SourceSpan span{left->span().offset, current_.span.end() - left->span().offset};
-        advance();
-        if (!left->has_type()) left->set_type(DataType::Bool);
-        left = checked(Expression::unary(
-            negated ? ExpressionKind::IsNotNull : ExpressionKind::IsNull, std::move(left), span));
+        left = parse_is_null(std::move(left));
       } else {
         return left;
       }
     }
+  }
+
+  // After `operand`: IS [NOT] NULL.
+  NOINLINE Node parse_is_null(Node operand) {
+    advance();
+    bool negated = false;
+    if (current_.kind == TokenKind::Not) {
+      negated = true;
+      advance();
+    }
+    if (current_.kind != TokenKind::Null) {
+      fail(current_.span, std::string("syntax error: expected NULL after IS") +
+                              (negated ? " NOT" : "") + " but found " + describe(current_));
+    }
+    const SourceSpan span{operand->span().offset, current_.span.end() - operand->span().offset};
+    advance();
+    if (!operand->has_type()) operand->set_type(DataType::Bool);
+    return checked(Expression::unary(negated ? ExpressionKind::IsNotNull : ExpressionKind::IsNull,
+                                     std::move(operand), span));
   }
 
   static std::optional<CompareOp> compare_op(TokenKind kind) {
@@ -356,7 +371,7 @@ class Parser {
     }
   }
 
-  Node parse_additive() {
+  NOINLINE Node parse_additive() {
     Node left = parse_multiplicative();
     while (current_.kind == TokenKind::Plus || current_.kind == TokenKind::Minus) {
       const ArithmeticOp op =
@@ -367,7 +382,7 @@ class Parser {
     return left;
   }
 
-  Node parse_multiplicative() {
+  NOINLINE Node parse_multiplicative() {
     Node left = parse_unary();
     while (true) {
       ArithmeticOp op;
@@ -389,81 +404,82 @@ class Parser {
     }
   }
 
-  Node parse_unary() {
+  NOINLINE Node parse_unary() {
     if (current_.kind != TokenKind::Minus) return parse_primary();
     const SourceSpan minus = current_.span;
     NestingGuard guard(*this, minus);
     advance();
+    // A minus directly before a number is part of the literal.
     if (current_.kind == TokenKind::Integer || current_.kind == TokenKind::Float) {
-      // A minus directly before a number is part of the literal.
-      const SourceSpan span{minus.offset, current_.span.end() - minus.offset};
-      Node literal = number_literal(/*negative=*/true, span);
-      advance();
-      return literal;
+      return parse_atom(minus);
     }
-    Node operand = parse_unary();
-    const SourceSpan span{minus.offset, operand->span().end() - minus.offset};
-    if (!operand->has_type()) {  // -NULL is an untyped NULL
-      operand->set_span(span);
-      return operand;
-    }
-    if (!is_numeric(operand->type())) {
-      fail(span, "type mismatch: cannot negate " + type_name(*operand) + " in '" +
-                     std::string(text_.substr(span.offset, span.length)) + "'");
-    }
-    return checked(Expression::unary(ExpressionKind::Negate, std::move(operand), span));
+    return bind_prefix(ExpressionKind::Negate, minus, parse_unary());
   }
 
-  Node parse_primary() {
+  NOINLINE Node parse_primary() {
+    if (current_.kind != TokenKind::LeftParen) return parse_atom(std::nullopt);
+    const SourceSpan open = current_.span;
+    NestingGuard guard(*this, open);
+    advance();
+    Node inner = parse_or();
+    if (current_.kind != TokenKind::RightParen) fail_unclosed(open);
+    inner->set_span(SourceSpan{open.offset, current_.span.end() - open.offset});
+    advance();
+    return inner;
+  }
+
+  [[noreturn]] NOINLINE void fail_unclosed(SourceSpan open) const {
+    fail(current_.span, "syntax error: expected ')' to close the '(' at position " +
+                            std::to_string(character_position(text_, open.offset)) + " but found " +
+                            describe(current_));
+  }
+
+  // A literal or column name; with `minus`, a number preceded by that minus.
+  NOINLINE Node parse_atom(std::optional<SourceSpan> minus) {
     const SourceSpan span = current_.span;
+    Node atom;
     switch (current_.kind) {
-      case TokenKind::LeftParen: {
-        NestingGuard guard(*this, span);
-        advance();
-        Node inner = parse_or();
-        if (current_.kind != TokenKind::RightParen) {
-          fail(current_.span, "syntax error: expected ')' to close the '(' at position " +
-                                  std::to_string(character_position(text_, span.offset)) +
-                                  " but found " + describe(current_));
-        }
-        inner->set_span(SourceSpan{span.offset, current_.span.end() - span.offset});
-        advance();
-        return inner;
-      }
       case TokenKind::Integer:
-      case TokenKind::Float: {
-        Node literal = number_literal(/*negative=*/false, span);
-        advance();
-        return literal;
-      }
-      case TokenKind::String: {
-        Node literal =
-            Expression::literal(std::move(current_.value), DataType::String, source_, span);
-        advance();
-        return literal;
-      }
+      case TokenKind::Float:
+        atom = minus ? number_literal(true, SourceSpan{minus->offset, span.end() - minus->offset})
+                     : number_literal(false, span);
+        break;
+      case TokenKind::String:
+        atom = Expression::literal(std::move(current_.value), DataType::String, source_, span);
+        break;
       case TokenKind::True:
-      case TokenKind::False: {
-        Node literal =
-            Expression::literal(current_.kind == TokenKind::True, DataType::Bool, source_, span);
-        advance();
-        return literal;
-      }
-      case TokenKind::Null: {
-        Node literal = Expression::literal(std::monostate{}, std::nullopt, source_, span);
-        advance();
-        return literal;
-      }
+      case TokenKind::False:
+        atom = Expression::literal(current_.kind == TokenKind::True, DataType::Bool, source_, span);
+        break;
+      case TokenKind::Null:
+        atom = Expression::literal(std::monostate{}, std::nullopt, source_, span);
+        break;
       case TokenKind::Identifier:
-      case TokenKind::QuotedIdentifier: {
-        Node column = resolve_column(current_.value, span);
-        advance();
-        return column;
-      }
+      case TokenKind::QuotedIdentifier:
+        atom = resolve_column(current_.value, span);
+        break;
       default:
         fail(span,
              "syntax error: expected a column, literal or '(' but found " + describe(current_));
     }
+    advance();
+    return atom;
+  }
+
+  // NOT or unary minus (`kind`) written at `keyword`, applied to `operand`.
+  NOINLINE Node bind_prefix(ExpressionKind kind, SourceSpan keyword, Node operand) const {
+    const SourceSpan span{keyword.offset, operand->span().end() - keyword.offset};
+    if (kind == ExpressionKind::Negate) {
+      if (!operand->has_type()) {  // -NULL is an untyped NULL
+        operand->set_span(span);
+        return operand;
+      }
+      if (!is_numeric(operand->type())) {
+        fail(span, "type mismatch: cannot negate " + type_name(*operand) + " in '" +
+                       std::string(text_.substr(span.offset, span.length)) + "'");
+      }
+    }
+    return checked(Expression::unary(kind, std::move(operand), span));
   }
 
   // The current token is a number; `span` covers it and any leading minus.
@@ -512,7 +528,7 @@ class Parser {
     return node;
   }
 
-  Node require_bool(Node node, const char* op) const {
+  NOINLINE Node require_bool(Node node, const char* op) const {
     if (!node->has_type()) node->set_type(DataType::Bool);
     if (node->type() != DataType::Bool) {
       fail(node->span(), std::string("type mismatch: ") + op + " needs boolean operands, but '" +
@@ -555,7 +571,7 @@ class Parser {
                    std::string(text_.substr(span.offset, span.length)) + "'");
   }
 
-  Node bind_compare(CompareOp op, Node left, Node right) const {
+  NOINLINE Node bind_compare(CompareOp op, Node left, Node right) const {
     if (!left->has_type() && !right->has_type()) {
       left->set_type(DataType::Bool);
       right->set_type(DataType::Bool);
@@ -591,7 +607,7 @@ class Parser {
     return DataType::Int64;  // milliseconds added to or subtracted from a timestamp
   }
 
-  Node bind_arithmetic(ArithmeticOp op, Node left, Node right) const {
+  NOINLINE Node bind_arithmetic(ArithmeticOp op, Node left, Node right) const {
     if (!left->has_type() && !right->has_type()) {  // NULL op NULL is an (untyped) NULL
       const SourceSpan span{left->span().offset, right->span().end() - left->span().offset};
       std::optional<DataType> type;
@@ -631,6 +647,8 @@ class Parser {
   Token current_;
   size_t nesting_ = 0;
 };
+
+#undef NOINLINE
 
 }  // namespace
 

@@ -27,7 +27,7 @@ struct RunOptions {
   const std::atomic<int>* stop_signal = nullptr;
   MemoryTracker* memory = nullptr;
 
-  static constexpr size_t kDefaultMorselRows = 32 * 1024;
+  static constexpr size_t kDefaultMorselRows = 16 * 1024;
 };
 
 // What a run did, for the end-of-run summary.

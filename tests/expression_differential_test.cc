@@ -436,7 +436,11 @@ class ExpressionGenerator {
     ref->op = op;
     for (size_t k = 0; k < operands.size(); ++k) {
       operands[k] = boolean(depth - 1);
-      if (k > 0) text += " " + keyword(is_and ? "AND" : "OR") + " ";
+      if (k > 0) {
+        text += ' ';
+        text += keyword(is_and ? "AND" : "OR");
+        text += ' ';
+      }
       text += embed(operands[k], level + 1);
       ref->children.push_back(operands[k].ref);
     }

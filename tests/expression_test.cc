@@ -515,7 +515,11 @@ TEST(ExpressionEvalTest, NarrowsTheGivenSelectionAndIsReusable) {
     Cells i, price;
     for (size_t r = 0; r < rows; ++r) {
       i.emplace_back(static_cast<int64_t>(r));
-      price.emplace_back(r % 3 == 0 ? Cell(std::monostate{}) : Cell(static_cast<double>(r % 20)));
+      if (r % 3 == 0) {
+        price.emplace_back(std::monostate{});
+      } else {
+        price.emplace_back(static_cast<double>(r % 20));
+      }
     }
     const Batch batch = make_batch(schema, {i, price});
     SelectionVector selection;
