@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "runtime/errors.h"
+#include "runtime/timestamp.h"
 
 namespace weir {
 
@@ -108,8 +109,12 @@ uint64_t WindowAggregation::emit_closed(GlobalState& global, int64_t watermark, 
       out.column(0).append_int64(start);
       out.column(1).append_int64(end);
       for (size_t k = 0; k < key_count; ++k) table.append_key(group, k, out.column(2 + k));
-      for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
-        layout_.finalize(a, table.block(group), out.column(2 + key_count + a));
+      try {
+        for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+          layout_.finalize(a, table.block(group), out.column(2 + key_count + a));
+        }
+      } catch (const InputError& error) {
+        throw InputError(std::string(error.what()) + ", window starting " + format_timestamp(start));
       }
       if (out.column(0).size() >= kEmitBatchRows) flush();
     }

@@ -223,6 +223,17 @@ TEST_F(CliTest, BadInputExitsOneWithFileLineColumnAndTextAndLeavesNoOutput) {
   }
 }
 
+TEST_F(CliTest, Int64SumOverflowIsAnErrorNotAWrap) {
+  write_file(directory_.file("big.csv"),
+             "ts,auction,price,channel,fee\n"
+             "2026-01-01T00:00:01Z,1,9223372036854775807,web,1\n"
+             "2026-01-01T00:00:02Z,1,1000,web,1\n");
+  EXPECT_EQ(run({"run", pipeline({}, directory_.file("big.csv"))}), 1) << stderr_text_;
+  EXPECT_NE(stderr_text_.find("sum overflows int64 in volume"), std::string::npos) << stderr_text_;
+  EXPECT_NE(stderr_text_.find("window starting 2026-01-01T00:00:00.000Z"), std::string::npos) << stderr_text_;
+  EXPECT_FALSE(output_left_behind());
+}
+
 TEST_F(CliTest, SigintAndSigtermStopCleanlyWithCompleteOutput) {
   for (const auto& [signal_number, expected_code] : {std::pair{SIGINT, 130}, std::pair{SIGTERM, 143}}) {
     const std::string input_directory = directory_.file("incoming");
