@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "runtime/errors.h"
+#include "runtime/expression_lexer.h"
 #include "runtime/timestamp.h"
 
 namespace weir {
@@ -16,89 +16,23 @@ namespace {
 #define NOINLINE __attribute__((noinline))
 
 using Node = std::unique_ptr<Expression>;
-
-enum class TokenKind {
-  End,
-  Identifier,        // plain name
-  QuotedIdentifier,  // "any name"
-  Integer,
-  Float,
-  String,
-  And,
-  Or,
-  Not,
-  Is,
-  Null,
-  True,
-  False,
-  LeftParen,
-  RightParen,
-  Equal,
-  NotEqual,
-  Less,
-  LessEqual,
-  Greater,
-  GreaterEqual,
-  Plus,
-  Minus,
-  Star,
-  Slash,
-  Percent,
-};
-
-struct Token {
-  TokenKind kind = TokenKind::End;
-  SourceSpan span;
-  std::string value;  // identifiers: the name; strings: the decoded contents
-};
-
-bool is_identifier_start(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_identifier_char(char c) { return is_identifier_start(c) || is_digit(c); }
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-bool equals_ignoring_case(std::string_view text, std::string_view lowercase_keyword) {
-  if (text.size() != lowercase_keyword.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lowercase_keyword[i]) return false;
-  }
-  return true;
-}
-
-TokenKind keyword_or_identifier(std::string_view word) {
-  static constexpr std::pair<std::string_view, TokenKind> kKeywords[] = {
-      {"and", TokenKind::And},    {"or", TokenKind::Or},     {"not", TokenKind::Not},
-      {"is", TokenKind::Is},      {"null", TokenKind::Null}, {"true", TokenKind::True},
-      {"false", TokenKind::False}};
-  for (const auto& [keyword, kind] : kKeywords) {
-    if (equals_ignoring_case(word, keyword)) return kind;
-  }
-  return TokenKind::Identifier;
-}
+using Token = ExpressionToken;
+using TokenKind = ExpressionTokenKind;
 
 std::string type_name(const Expression& node) {
   return node.has_type() ? std::string(data_type_name(node.type())) : std::string("null");
 }
 
-// Shows a character in a message: printable ASCII as is, anything else as \xNN.
-std::string printable_character(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  if (byte >= 0x20 && byte < 0x7F) return std::string(1, c);
-  static constexpr char kHex[] = "0123456789abcdef";
-  return std::string("\\x") + kHex[byte >> 4] + kHex[byte & 0xF];
-}
-
 // Parses and binds in one pass: each node is type-checked as it is built.
+// Tokens are read one at a time (ExpressionLexer), so the first error in
+// reading order is the one reported, lexical or not.
 class Parser {
  public:
   Parser(std::string_view text, const Schema& schema)
-      : source_(std::make_shared<const std::string>(text)), text_(*source_), schema_(schema) {}
+      : source_(std::make_shared<const std::string>(text)),
+        text_(*source_),
+        schema_(schema),
+        lexer_(text_) {}
 
   Node parse_filter() {
     advance();
@@ -134,9 +68,7 @@ class Parser {
 
   [[noreturn]] void fail(SourceSpan span, const std::string& problem,
                          std::string_view suffix = {}) const {
-    throw ConfigError(problem + " at position " +
-                      std::to_string(character_position(text_, span.offset)) + " in \"" +
-                      std::string(text_) + "\"" + std::string(suffix));
+    throw_expression_error(text_, span, problem, suffix);
   }
 
   [[noreturn]] void fail_too_deep(SourceSpan span) const {
@@ -153,135 +85,8 @@ class Parser {
     return quoted;
   }
 
-  // ---- Lexer -------------------------------------------------------------
-
-  void advance() {
-    while (cursor_ < text_.size() && is_space(text_[cursor_])) ++cursor_;
-    const size_t start = cursor_;
-    current_.value.clear();
-    if (start == text_.size()) {
-      current_ = Token{TokenKind::End, SourceSpan{start, 0}, {}};
-      return;
-    }
-    const char c = text_[start];
-    const char next = start + 1 < text_.size() ? text_[start + 1] : '\0';
-    TokenKind kind;
-    size_t length = 1;
-    if (is_identifier_start(c)) {
-      while (start + length < text_.size() && is_identifier_char(text_[start + length])) ++length;
-      kind = keyword_or_identifier(text_.substr(start, length));
-      if (kind == TokenKind::Identifier) current_.value = text_.substr(start, length);
-    } else if (is_digit(c) || (c == '.' && is_digit(next))) {
-      length = lex_number(start, kind);
-    } else if (c == '\'' || c == '"') {
-      length = lex_quoted(start, c);
-      kind = c == '\'' ? TokenKind::String : TokenKind::QuotedIdentifier;
-    } else {
-      switch (c) {
-        case '(':
-          kind = TokenKind::LeftParen;
-          break;
-        case ')':
-          kind = TokenKind::RightParen;
-          break;
-        case '=':
-          kind = TokenKind::Equal;
-          break;
-        case '+':
-          kind = TokenKind::Plus;
-          break;
-        case '-':
-          kind = TokenKind::Minus;
-          break;
-        case '*':
-          kind = TokenKind::Star;
-          break;
-        case '/':
-          kind = TokenKind::Slash;
-          break;
-        case '%':
-          kind = TokenKind::Percent;
-          break;
-        case '<':
-          kind = next == '='   ? TokenKind::LessEqual
-                 : next == '>' ? TokenKind::NotEqual
-                               : TokenKind::Less;
-          length = kind == TokenKind::Less ? 1 : 2;
-          break;
-        case '>':
-          kind = next == '=' ? TokenKind::GreaterEqual : TokenKind::Greater;
-          length = kind == TokenKind::Greater ? 1 : 2;
-          break;
-        case '!':
-          if (next != '=') fail(SourceSpan{start, 1}, "syntax error: unexpected character '!'");
-          kind = TokenKind::NotEqual;
-          length = 2;
-          break;
-        default:
-          fail(SourceSpan{start, 1},
-               "syntax error: unexpected character '" + printable_character(c) + "'");
-      }
-    }
-    current_.kind = kind;
-    current_.span = SourceSpan{start, length};
-    cursor_ = start + length;
-  }
-
-  // Digits [. digits] [e [+-] digits], or . digits [...]. Returns the length.
-  size_t lex_number(size_t start, TokenKind& kind) {
-    size_t end = start;
-    auto skip_digits = [&] {
-      while (end < text_.size() && is_digit(text_[end])) ++end;
-    };
-    kind = TokenKind::Integer;
-    skip_digits();
-    if (end < text_.size() && text_[end] == '.') {
-      kind = TokenKind::Float;
-      ++end;
-      skip_digits();
-    }
-    if (end < text_.size() && (text_[end] == 'e' || text_[end] == 'E')) {
-      size_t digits = end + 1;
-      if (digits < text_.size() && (text_[digits] == '+' || text_[digits] == '-')) ++digits;
-      if (digits < text_.size() && is_digit(text_[digits])) {
-        kind = TokenKind::Float;
-        end = digits;
-        skip_digits();
-      }
-    }
-    if (end < text_.size() && (is_identifier_char(text_[end]) || text_[end] == '.')) {
-      size_t bad_end = end;
-      while (bad_end < text_.size() &&
-             (is_identifier_char(text_[bad_end]) || text_[bad_end] == '.')) {
-        ++bad_end;
-      }
-      fail(SourceSpan{start, bad_end - start},
-           "syntax error: malformed number '" + std::string(text_.substr(start, bad_end - start)) +
-               "'");
-    }
-    return end - start;
-  }
-
-  // A '...' string or "..." name; a doubled quote stands for one. Fills
-  // current_.value and returns the length including the quotes.
-  size_t lex_quoted(size_t start, char quote) {
-    size_t i = start + 1;
-    while (true) {
-      if (i >= text_.size()) {
-        fail(SourceSpan{start, 1}, quote == '\'' ? "syntax error: unterminated string literal"
-                                                 : "syntax error: unterminated quoted column name");
-      }
-      if (text_[i] == quote) {
-        if (i + 1 < text_.size() && text_[i + 1] == quote) {
-          current_.value += quote;
-          i += 2;
-          continue;
-        }
-        return i + 1 - start;
-      }
-      current_.value += text_[i++];
-    }
-  }
+  // Moves current_ to the next token; throws on a lexical error.
+  void advance() { lexer_.next(current_); }
 
   // ---- Grammar -----------------------------------------------------------
   //
@@ -643,7 +448,7 @@ class Parser {
   std::shared_ptr<const std::string> source_;
   std::string_view text_;
   const Schema& schema_;
-  size_t cursor_ = 0;
+  ExpressionLexer lexer_;
   Token current_;
   size_t nesting_ = 0;
 };
