@@ -83,7 +83,7 @@ class MorselLoader {
         field_line += field.embedded_newlines;
         ++field_index;
       } while (!field.ends_record);
-      if (field_index != field_count) throw_field_count(record_line, field_index);
+      if (field_index != field_count) throw_field_count(record_start, record_line, field_index);
       record_line = field_line + 1;
     }
     WEIR_CHECK(cursor == end);  // the scanner and this walk agree on boundaries
@@ -152,17 +152,25 @@ class MorselLoader {
   [[noreturn]] void fail_field(const char* record_start, uint64_t record_line, uint64_t field_line,
                                size_t field_index, const std::string& problem) const {
     const size_t fields = count_fields(record_start);
-    if (fields != header_.field_count()) throw_field_count(record_line, fields);
+    if (fields != header_.field_count()) throw_field_count(record_start, record_line, fields);
     std::string message = file_.path + ":" + std::to_string(field_line) + ": column " +
                           std::to_string(field_index + 1) + " (" +
                           field_text_for_message(header_.names[field_index]) + "): " + problem;
     throw InputError(message);
   }
 
-  [[noreturn]] void throw_field_count(uint64_t record_line, size_t found) const {
+  // The message quotes the record's first line, so the stray or missing
+  // separator can be seen.
+  [[noreturn]] void throw_field_count(const char* record_start, uint64_t record_line, size_t found) const {
+    const char* end = text_.data() + morsel_.end;
+    const char* line_end = record_start;
+    while (line_end < end && *line_end != '\n') ++line_end;
+    if (line_end > record_start && line_end[-1] == '\r') --line_end;
     throw InputError(file_.path + ":" + std::to_string(record_line) + ": expected " +
-                     std::to_string(header_.field_count()) + " fields, found " +
-                     std::to_string(found));
+                     std::to_string(header_.field_count()) + " fields, found " + std::to_string(found) +
+                     ": \"" +
+                     field_text_for_message(std::string_view(record_start, static_cast<size_t>(line_end - record_start))) +
+                     "\"");
   }
 
   size_t count_fields(const char* record_start) const {

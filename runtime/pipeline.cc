@@ -38,7 +38,8 @@ Pipeline::~Pipeline() = default;
 
 RunSummary Pipeline::run(const RunOptions& options) {
   const auto started = Clock::now();
-  MemoryTracker* tracker = options.memory != nullptr ? options.memory : &MemoryTracker::process_default();
+  MemoryTracker run_tracker;  // per-run accounting unless the caller supplies a tracker
+  MemoryTracker* tracker = options.memory != nullptr ? options.memory : &run_tracker;
   RunSummary summary;
   const Trigger trigger = options.trigger;
   const bool bounded_run = trigger.kind != TriggerKind::ProcessingTime;

@@ -25,6 +25,8 @@ struct RunOptions {
   // CLI's SIGINT/SIGTERM handler stores the signal number there): the epoch
   // in flight is abandoned whole and the outputs keep what was committed.
   const std::atomic<int>* stop_signal = nullptr;
+  // Counts the run's batches and aggregation state; null: the run counts in
+  // a tracker of its own (RunSummary::peak_memory_bytes reports its peak).
   MemoryTracker* memory = nullptr;
 
   static constexpr size_t kDefaultMorselRows = 16 * 1024;

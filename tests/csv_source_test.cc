@@ -244,8 +244,8 @@ TEST(CsvSourceTest, HandlesCrlfAndFinalLines) {
   EXPECT_EQ(read_bytes("a,s\n", schema), Rows{});  // header only
   EXPECT_EQ(read_bytes("a,s", schema), Rows{});
   // A blank line before the end is a record with one field.
-  EXPECT_EQ(read_error("a,s\n1,x\n\n2,y\n", schema), "in.csv:3: expected 2 fields, found 1");
-  EXPECT_EQ(read_error("a,s\n1,x\n\n", schema), "in.csv:3: expected 2 fields, found 1");
+  EXPECT_EQ(read_error("a,s\n1,x\n\n2,y\n", schema), "in.csv:3: expected 2 fields, found 1: \"\"");
+  EXPECT_EQ(read_error("a,s\n1,x\n\n", schema), "in.csv:3: expected 2 fields, found 1: \"\"");
   // With one column, an empty line is a NULL row; the empty text after the
   // last newline is not a row.
   const Schema single = make_schema({{"a", DataType::Int64}});
@@ -293,13 +293,13 @@ TEST(CsvSourceTest, HeaderErrors) {
 
 TEST(CsvSourceTest, RejectsWrongFieldCount) {
   const Schema schema = make_schema({{"a", DataType::Int64}, {"b", DataType::Int64}});
-  EXPECT_EQ(read_error("a,b\n1,2\n3\n", schema), "in.csv:3: expected 2 fields, found 1");
-  EXPECT_EQ(read_error("a,b\n1,2\n3,4,5\n", schema), "in.csv:3: expected 2 fields, found 3");
-  EXPECT_EQ(read_error("a,b\n1,2\n3,4,\n", schema), "in.csv:3: expected 2 fields, found 3");
+  EXPECT_EQ(read_error("a,b\n1,2\n3\n", schema), "in.csv:3: expected 2 fields, found 1: \"3\"");
+  EXPECT_EQ(read_error("a,b\n1,2\n3,4,5\n", schema), "in.csv:3: expected 2 fields, found 3: \"3,4,5\"");
+  EXPECT_EQ(read_error("a,b\n1,2\n3,4,\n", schema), "in.csv:3: expected 2 fields, found 3: \"3,4,\"");
   // The count is reported before a value error it explains (a stray comma).
-  EXPECT_EQ(read_error("a,b\n1,x,2\n", schema), "in.csv:2: expected 2 fields, found 3");
+  EXPECT_EQ(read_error("a,b\n1,x,2\n", schema), "in.csv:2: expected 2 fields, found 3: \"1,x,2\"");
   // The record's first line, for a record spanning lines.
-  EXPECT_EQ(read_error("a,b\n1,2\n\"3\n\",4,5\n", schema), "in.csv:3: expected 2 fields, found 3");
+  EXPECT_EQ(read_error("a,b\n1,2\n\"3\n\",4,5\n", schema), "in.csv:3: expected 2 fields, found 3: \"\\\"3\"");
 }
 
 TEST(CsvSourceTest, RejectsUnterminatedQuoteAtItsStartingLine) {
