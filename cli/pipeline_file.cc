@@ -218,6 +218,12 @@ LoadedPipeline parse_pipeline_file(std::string_view json_text, const std::string
     if (bracket != std::string::npos) message = message.substr(bracket + 2);
     throw ConfigError(file_name + ":" + line_and_column(json_text, error.byte > 0 ? error.byte - 1 : 0) +
                       ": invalid JSON: " + message);
+  } catch (const Json::exception& error) {
+    // e.g. a number too large for a double ("1e99999"), reported without a position.
+    std::string message = error.what();
+    const size_t bracket = message.find("] ");
+    if (bracket != std::string::npos) message = message.substr(bracket + 2);
+    throw ConfigError(file_name + ": invalid JSON: " + message);
   }
   try {
     return build_from(root, output_path);

@@ -169,6 +169,7 @@ TEST_F(CliTest, BadPipelineFilesExitTwoNamingTheField) {
       {R"("count(*) AS bids", "sum(price) AS volume")", R"("count(*) AS bids", "sum(price) AS bids")",
        "duplicate output column 'bids'"},
       {R"("group_by": ["auction"],)", R"("group_by": ["auction"] "oops",)", "invalid JSON"},
+      {R"("size": "10s")", R"("size": 1e99999)", "invalid JSON: number overflow"},
   };
   for (const BadPipelineCase& c : cases) {
     const std::string path = pipeline({{c.from, c.to}});
