@@ -23,15 +23,6 @@ extern char** environ;
 namespace weir {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
-
 struct Process {
   pid_t pid = -1;
   std::string stderr_path;
@@ -64,7 +55,7 @@ int wait_exit_code(const Process& process) {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    write_file(directory_.file("bids.csv"),
+    testing::write_file_text(directory_.file("bids.csv"),
                "ts,auction,price,channel,fee\n"
                "2026-01-01T00:00:01Z,1,1500,web,0.5\n"
                "2026-01-01T00:00:02Z,1,2500,web,1.5\n"
@@ -97,7 +88,7 @@ class CliTest : public ::testing::Test {
     substitute("OUTPUT", output());
     for (const auto& [from, to] : replace) substitute(from, to);
     const std::string path = directory_.file("pipeline.json");
-    write_file(path, text);
+    testing::write_file_text(path, text);
     return path;
   }
 
@@ -107,7 +98,7 @@ class CliTest : public ::testing::Test {
   int run(const std::vector<std::string>& arguments) {
     const Process process = start_weir(arguments, directory_.file("stderr.txt"));
     const int code = wait_exit_code(process);
-    stderr_text_ = read_file(directory_.file("stderr.txt"));
+    stderr_text_ = testing::read_file_text(directory_.file("stderr.txt"));
     return code;
   }
 
@@ -122,7 +113,7 @@ class CliTest : public ::testing::Test {
 
 TEST_F(CliTest, RunsThePipelineAndPrintsTheSummary) {
   ASSERT_EQ(run({"run", pipeline()}), 0) << stderr_text_;
-  EXPECT_EQ(read_file(output()),
+  EXPECT_EQ(testing::read_file_text(output()),
             "window_start,window_end,auction,bids,volume,top,avg_fee\n"
             "2026-01-01T00:00:00.000Z,2026-01-01T00:00:10.000Z,1,2,4000,2500,1\n"
             "2026-01-01T00:00:10.000Z,2026-01-01T00:00:20.000Z,2,1,1000,1000,2\n"
@@ -136,15 +127,15 @@ TEST_F(CliTest, RunsThePipelineAndPrintsTheSummary) {
 
 TEST_F(CliTest, TriggersGiveTheSameFile) {
   ASSERT_EQ(run({"run", pipeline(), "--trigger", "available-now"}), 0) << stderr_text_;
-  const std::string batch = read_file(output());
+  const std::string batch = testing::read_file_text(output());
   ASSERT_EQ(run({"run", pipeline(), "--trigger", "processing-time:10ms", "--max-rows-per-trigger", "1",
                  "--threads", "2"}),
             0)
       << stderr_text_;
-  EXPECT_EQ(read_file(output()), batch);
+  EXPECT_EQ(testing::read_file_text(output()), batch);
   EXPECT_NE(stderr_text_.find("micro-batches  5"), std::string::npos) << stderr_text_;
   ASSERT_EQ(run({"run", pipeline(), "--trigger", "once"}), 0) << stderr_text_;
-  EXPECT_EQ(read_file(output()), batch);
+  EXPECT_EQ(testing::read_file_text(output()), batch);
 }
 
 struct BadPipelineCase {
@@ -211,9 +202,9 @@ TEST_F(CliTest, BadInputExitsOneWithFileLineColumnAndTextAndLeavesNoOutput) {
       {"2026-01-01T00:00:31Z,2,1200,\"web,1", ":8: column 4 (channel)"},
   };
   for (const BadInputCase& c : cases) {
-    std::string input = read_file(directory_.file("bids.csv"));
+    std::string input = testing::read_file_text(directory_.file("bids.csv"));
     input += "2026-01-01T00:00:31Z,3,1300,web,1\n" + c.row + "\n";
-    write_file(directory_.file("bad.csv"), input);
+    testing::write_file_text(directory_.file("bad.csv"), input);
     const std::string file = pipeline({}, directory_.file("bad.csv"));
     // With one row per micro-batch, earlier windows were written before the error.
     EXPECT_EQ(run({"run", file, "--max-rows-per-trigger", "1"}), 1) << c.row << "\n" << stderr_text_;
@@ -225,7 +216,7 @@ TEST_F(CliTest, BadInputExitsOneWithFileLineColumnAndTextAndLeavesNoOutput) {
 }
 
 TEST_F(CliTest, Int64SumOverflowIsAnErrorNotAWrap) {
-  write_file(directory_.file("big.csv"),
+  testing::write_file_text(directory_.file("big.csv"),
              "ts,auction,price,channel,fee\n"
              "2026-01-01T00:00:01Z,1,9223372036854775807,web,1\n"
              "2026-01-01T00:00:02Z,1,1000,web,1\n");
@@ -254,7 +245,7 @@ TEST_F(CliTest, SigintAndSigtermStopCleanlyWithCompleteOutput) {
       if (!std::filesystem::exists(directory_.file("out"))) continue;
       for (const auto& entry : std::filesystem::directory_iterator(directory_.file("out"))) {
         if (entry.path().filename() == "result.csv") continue;  // only the run's temporary file counts
-        const std::string text = read_file(entry.path().string());
+        const std::string text = testing::read_file_text(entry.path().string());
         committed = committed || std::count(text.begin(), text.end(), '\n') == 3;
       }
     }
@@ -262,11 +253,11 @@ TEST_F(CliTest, SigintAndSigtermStopCleanlyWithCompleteOutput) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));  // now idle, waiting for new files
     kill(process.pid, signal_number);
     EXPECT_EQ(wait_exit_code(process), expected_code);
-    const std::string messages = read_file(directory_.file("stderr.txt"));
+    const std::string messages = testing::read_file_text(directory_.file("stderr.txt"));
     EXPECT_NE(messages.find("run interrupted"), std::string::npos) << messages;
     EXPECT_NE(messages.find("rows read      5"), std::string::npos) << messages;
     // Windows closed by the watermark (max 00:00:30 - 5s) were written; the file is complete.
-    EXPECT_EQ(read_file(output()),
+    EXPECT_EQ(testing::read_file_text(output()),
               "window_start,window_end,auction,bids,volume,top,avg_fee\n"
               "2026-01-01T00:00:00.000Z,2026-01-01T00:00:10.000Z,1,2,4000,2500,1\n"
               "2026-01-01T00:00:10.000Z,2026-01-01T00:00:20.000Z,2,1,1000,1000,2\n");

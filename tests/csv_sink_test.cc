@@ -14,38 +14,14 @@
 
 #include "ingest/csv_source.h"
 #include "runtime/errors.h"
+#include "tests/test_directory.h"
 
 namespace weir {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("weir-csv-sink-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
+using TemporaryDirectory = testing::TestDirectory;
 
 // Names of the files in `directory` (hidden ones included).
 std::vector<std::string> list_files(const fs::path& directory) {
@@ -92,7 +68,7 @@ TEST(CsvSinkTest, FormatsEveryTypeAndQuotesOnlyWhenNeeded) {
       every_type_batch(strings, {0.1, 1e300, -2.5, std::nan(""), inf, -inf, 100, -0.0, 5e-324}));
   sink.commit_epoch(0);
   sink.finish();
-  EXPECT_EQ(read_file(path),
+  EXPECT_EQ(testing::read_file_text(path),
             "i,f,b,t,s\n"
             "-1,0.1,true,2026-01-01T00:00:10.000Z,plain\n"
             "0,1e+300,false,2026-01-01T00:00:10.001Z,\"a,b\"\n"
@@ -123,7 +99,7 @@ TEST(CsvSinkTest, WritesNullsAsEmptyFieldsAndOnlySelectedRows) {
   sink.write(nulls);
   sink.commit_epoch(0);
   sink.finish();
-  EXPECT_EQ(read_file(path),
+  EXPECT_EQ(testing::read_file_text(path),
             "i,f,b,t,s\n"
             ",,,,b\n"
             "1,1.5,true,2026-01-01T00:00:10.002Z,c\n"
@@ -137,7 +113,7 @@ TEST(CsvSinkTest, QuotesHeaderNamesWhenNeeded) {
   sink.open(std::make_shared<const Schema>(
       std::vector<Field>{{"a,b", DataType::Int64}, {"plain", DataType::Int64}}));
   sink.finish();
-  EXPECT_EQ(read_file(path), "\"a,b\",plain\n");
+  EXPECT_EQ(testing::read_file_text(path), "\"a,b\",plain\n");
 }
 
 TEST(CsvSinkTest, OutputIsInvisibleUntilFinish) {
@@ -153,7 +129,7 @@ TEST(CsvSinkTest, OutputIsInvisibleUntilFinish) {
   EXPECT_EQ(temporary.filename().string(), ".out.csv.weir-tmp-" + std::to_string(::getpid()));
   EXPECT_TRUE(fs::exists(temporary));
   // commit_epoch handed the rows to the OS.
-  EXPECT_EQ(read_file(temporary.string()), "i,f,b,t,s\n-1,1,true,2026-01-01T00:00:10.000Z,x\n");
+  EXPECT_EQ(testing::read_file_text(temporary.string()), "i,f,b,t,s\n-1,1,true,2026-01-01T00:00:10.000Z,x\n");
   sink.finish();
   EXPECT_TRUE(fs::exists(path));
   EXPECT_EQ(list_files(directory.path() / "nested/deeper"), std::vector<std::string>{"out.csv"});
@@ -165,9 +141,9 @@ TEST(CsvSinkTest, FinishReplacesAnExistingFile) {
   std::ofstream(path) << "old contents\n";
   CsvSink sink({path});
   sink.open(std::make_shared<const Schema>(std::vector<Field>{{"n", DataType::Int64}}));
-  EXPECT_EQ(read_file(path), "old contents\n");
+  EXPECT_EQ(testing::read_file_text(path), "old contents\n");
   sink.finish();
-  EXPECT_EQ(read_file(path), "n\n");
+  EXPECT_EQ(testing::read_file_text(path), "n\n");
 }
 
 TEST(CsvSinkTest, AbortRemovesTheTemporaryFileAndKeepsTheOldOne) {
@@ -181,7 +157,7 @@ TEST(CsvSinkTest, AbortRemovesTheTemporaryFileAndKeepsTheOldOne) {
   sink.abort();
   sink.abort();  // idempotent, never throws
   EXPECT_EQ(list_files(directory.path()), std::vector<std::string>{"out.csv"});
-  EXPECT_EQ(read_file(path), "old contents\n");
+  EXPECT_EQ(testing::read_file_text(path), "old contents\n");
 }
 
 TEST(CsvSinkTest, DestructorWithoutFinishAborts) {
@@ -218,7 +194,7 @@ TEST(CsvSinkTest, WritesLargeOutputsInChunks) {
     sink.commit_epoch(static_cast<uint64_t>(epoch));
   }
   sink.finish();
-  auto source = CsvSource::from_bytes({"big.csv", *every_type_schema(), {}}, read_file(path));
+  auto source = CsvSource::from_bytes({"big.csv", *every_type_schema(), {}}, testing::read_file_text(path));
   size_t rows = 0;
   Batch batch(source->schema());
   while (auto morsel = source->next_morsel(4096)) {
@@ -309,7 +285,7 @@ TEST(CsvSinkTest, RoundTripsSingleColumnNullsAtTheEnd) {
   sink.open(schema);
   sink.write(batch);
   sink.finish();
-  EXPECT_EQ(read_file(path), "s\n\"\"\n\nx\n\n");
+  EXPECT_EQ(testing::read_file_text(path), "s\n\"\"\n\nx\n\n");
   CsvSource source({path, *schema, {}});
   Batch loaded(schema);
   auto morsel = source.next_morsel(100);

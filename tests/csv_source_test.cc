@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "runtime/errors.h"
+#include "tests/test_directory.h"
 #include "runtime/timestamp.h"
 
 namespace weir {
@@ -23,25 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // A fresh directory per test, removed at the end.
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() / ("weir-csv-source-test-" + std::to_string(::getpid()) +
-                                         "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using TemporaryDirectory = testing::TestDirectory;
 
 void write_file(const std::string& path, std::string_view contents) {
   std::ofstream out(path, std::ios::binary);

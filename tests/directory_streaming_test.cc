@@ -21,13 +21,6 @@
 namespace weir {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Writes rows ts = first_ms, first_ms + 100, ... (< end_ms) under a hidden
 // name, then renames it into the directory, as a well-behaved writer does.
 void publish_file(const std::string& directory, const std::string& name, int64_t first_ms, int64_t end_ms,
@@ -46,7 +39,7 @@ size_t lines_in_sink_files(const std::string& directory) {
   size_t lines = 0;
   if (!std::filesystem::exists(directory)) return 0;
   for (const auto& entry : std::filesystem::directory_iterator(directory)) {
-    const std::string text = read_file(entry.path().string());
+    const std::string text = testing::read_file_text(entry.path().string());
     lines = std::max<size_t>(lines, static_cast<size_t>(std::count(text.begin(), text.end(), '\n')));
   }
   return lines;
@@ -108,14 +101,14 @@ TEST(DirectoryStreamingTest, LaterFilesAreReadByLaterTriggersAndResultsMatchTheB
   EXPECT_EQ(summary.rows_read, 401u);
   EXPECT_EQ(summary.rows_late, 1u);
   EXPECT_GE(summary.micro_batches, 3u);
-  const std::string streamed = read_file(stream_out + "/result.csv");
+  const std::string streamed = testing::read_file_text(stream_out + "/result.csv");
 
   // The batch run over the same files emits every window, including those
   // still open when the stream stopped ([35,40)).
   RunOptions batch_options;
   const RunSummary batch = make_pipeline(input, directory.file("batch.csv"))->run(batch_options);
   EXPECT_EQ(batch.rows_late, 1u);
-  const std::string complete = read_file(directory.file("batch.csv"));
+  const std::string complete = testing::read_file_text(directory.file("batch.csv"));
   ASSERT_EQ(std::count(complete.begin(), complete.end(), '\n'), 17);
   ASSERT_EQ(std::count(streamed.begin(), streamed.end(), '\n'), 15);
   EXPECT_EQ(complete.substr(0, streamed.size()), streamed);

@@ -1,12 +1,15 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 namespace weir::testing {
 
-// A fresh directory under the system temp directory, removed on destruction.
+// Files for tests: a fresh directory under the system temp directory,
+// removed on destruction, and whole-file reads and writes.
 class TestDirectory {
  public:
   TestDirectory() {
@@ -28,5 +31,17 @@ class TestDirectory {
  private:
   std::filesystem::path path_;
 };
+
+// The whole file as bytes ("" when it cannot be read).
+inline std::string read_file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+inline void write_file_text(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
 
 }  // namespace weir::testing

@@ -283,10 +283,7 @@ WeirResult run_weir(const Case& c, const std::string& input_directory, const std
   for (const std::string& aggregate : kAggregates) builder.aggregate(aggregate);
   WeirResult result;
   result.summary = builder.build()->run(options);
-  std::ifstream in(output_path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  result.csv = text.str();
+  result.csv = testing::read_file_text(output_path);
   return result;
 }
 
