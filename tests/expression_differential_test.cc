@@ -24,6 +24,7 @@
 #include "runtime/expression_evaluator.h"
 #include "runtime/expression_parser.h"
 #include "runtime/timestamp.h"
+#include "tests/column_cells.h"
 
 namespace weir {
 namespace {
@@ -34,22 +35,8 @@ constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 constexpr int64_t kNewYear2026 = 1767225600000;  // 2026-01-01T00:00:00Z
 
-// One cell of a batch; std::monostate is NULL. Timestamps are int64_t.
-using Cell = std::variant<std::monostate, int64_t, double, bool, std::string>;
-
-void append_cell(Column& column, const Cell& cell) {
-  if (std::holds_alternative<std::monostate>(cell)) {
-    column.append_null();
-  } else if (const auto* integer = std::get_if<int64_t>(&cell)) {
-    column.append_int64(*integer);
-  } else if (const auto* real = std::get_if<double>(&cell)) {
-    column.append_float64(*real);
-  } else if (const auto* boolean = std::get_if<bool>(&cell)) {
-    column.append_bool(*boolean);
-  } else {
-    column.append_string(std::get<std::string>(cell));
-  }
-}
+using testing::append_cell;
+using testing::Cell;
 
 // The reference's value: std::nullopt is NULL; timestamps are int64_t.
 using RefValue = std::optional<std::variant<int64_t, double, bool, std::string>>;

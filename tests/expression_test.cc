@@ -16,6 +16,7 @@
 #include "runtime/expression_evaluator.h"
 #include "runtime/expression_parser.h"
 #include "runtime/timestamp.h"
+#include "tests/column_cells.h"
 
 namespace weir {
 namespace {
@@ -28,8 +29,9 @@ constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 constexpr int64_t kNewYear2026 = 1767225600000;  // 2026-01-01T00:00:00Z
 
 // One cell of test data; std::monostate is NULL. Timestamps are int64_t.
-using Cell = std::variant<std::monostate, int64_t, double, bool, std::string>;
-using Cells = std::vector<Cell>;
+using testing::append_cell;
+using testing::Cell;
+using testing::Cells;
 
 template <typename T, typename Stored = T>
 Cells cells(std::initializer_list<std::optional<T>> values) {
@@ -55,20 +57,6 @@ struct ColumnData {
   DataType type;
   Cells cells;
 };
-
-void append_cell(Column& column, const Cell& cell) {
-  if (std::holds_alternative<std::monostate>(cell)) {
-    column.append_null();
-  } else if (const auto* integer = std::get_if<int64_t>(&cell)) {
-    column.append_int64(*integer);
-  } else if (const auto* real = std::get_if<double>(&cell)) {
-    column.append_float64(*real);
-  } else if (const auto* boolean = std::get_if<bool>(&cell)) {
-    column.append_bool(*boolean);
-  } else {
-    column.append_string(std::get<std::string>(cell));
-  }
-}
 
 Batch make_batch(std::shared_ptr<const Schema> schema, const std::vector<Cells>& columns) {
   Batch batch(std::move(schema));
