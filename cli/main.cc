@@ -1,5 +1,6 @@
-// The `weir` command: `weir run PIPELINE.json [options]` and
-// `weir generate-bids` (sample data for the demo and benchmarks).
+// The `weir` command: `weir run PIPELINE.json [options]`, `weir generate-bids`
+// (sample data for the demo and benchmarks) and `weir benchmark` (the
+// in-memory workloads of perf/compare_duckdb.sh).
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -11,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "cli/benchmark_command.h"
 #include "cli/exit_status.h"
 #include "cli/pipeline_file.h"
 #include "cli/run_summary_printer.h"
@@ -98,6 +100,17 @@ int main(int argc, char** argv) {
   generate->add_option("--auctions", bids.auctions, "Distinct auction ids");
   generate->add_option("--output", bids_output, "CSV file to write")->required();
 
+  weir::BenchmarkArguments benchmark;
+  CLI::App* bench = app.add_subcommand(
+      "benchmark", "Time an in-memory workload (the perf/ harness compares it with DuckDB)");
+  bench->add_option("--workload", benchmark.workload, "ungrouped, group-by or tumbling-window")->required();
+  bench->add_option("--rows", benchmark.rows, "Rows of the synthetic table");
+  bench->add_option("--keys", benchmark.keys, "Distinct group keys");
+  bench->add_option("--threads", benchmark.threads, "Worker threads (default: all cores)");
+  bench->add_option("--morsel-rows", benchmark.morsel_rows, "Rows per morsel");
+  bench->add_option("--repeat", benchmark.repeat, "Runs; the best time is reported");
+  bench->add_option("--output", benchmark.output, "Write the result of the last run as CSV");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -107,6 +120,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*run) return run_pipeline(run_arguments);
+    if (*bench) return weir::run_benchmark_command(benchmark);
     if (*generate) {
       weir::write_bids_csv(bids, bids_output);
       return 0;

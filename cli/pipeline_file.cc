@@ -125,10 +125,14 @@ LoadedPipeline build_from(const Json& root, const std::optional<std::string>& ou
   LoadedPipeline loaded;
   PipelineBuilder builder;
 
-  FieldReader event_time(top.required("event_time"), "event_time");
-  event_time.allow_only({"column", "watermark_delay"});
-  const std::string event_time_column = event_time.string("column");
-  const int64_t delay = event_time.has("watermark_delay") ? event_time.duration("watermark_delay") : 0;
+  std::optional<std::string> event_time_column;
+  int64_t delay = 0;
+  if (top.has("event_time")) {
+    FieldReader event_time(top.required("event_time"), "event_time");
+    event_time.allow_only({"column", "watermark_delay"});
+    event_time_column = event_time.string("column");
+    delay = event_time.has("watermark_delay") ? event_time.duration("watermark_delay") : 0;
+  }
 
   FieldReader source(top.required("source"), "source");
   source.allow_only({"format", "path", "schema"});
@@ -136,7 +140,9 @@ LoadedPipeline build_from(const Json& root, const std::optional<std::string>& ou
   CsvSourceOptions source_options;
   source_options.path = source.string("path");
   source_options.schema = read_schema(source.required("schema"));
-  if (source_options.schema.find(event_time_column)) source_options.not_null_columns = {event_time_column};
+  if (event_time_column && source_options.schema.find(*event_time_column)) {
+    source_options.not_null_columns = {*event_time_column};
+  }
 
   FieldReader sink(top.required("sink"), "sink");
   sink.allow_only({"format", "path"});
@@ -147,15 +153,17 @@ LoadedPipeline build_from(const Json& root, const std::optional<std::string>& ou
 
   if (auto where = top.optional_string("where")) builder.where(*where);
 
-  FieldReader window(top.required("window"), "window");
-  window.allow_only({"type", "size"});
-  const std::string window_type = window.string("type");
-  if (window_type != "tumbling") {
-    FieldReader::fail("window.type", "unknown window type '" + window_type + "' (supported: tumbling)");
+  if (top.has("window")) {
+    FieldReader window(top.required("window"), "window");
+    window.allow_only({"type", "size"});
+    const std::string window_type = window.string("type");
+    if (window_type != "tumbling") {
+      FieldReader::fail("window.type", "unknown window type '" + window_type + "' (supported: tumbling)");
+    }
+    const int64_t window_size = window.duration("size");
+    if (window_size <= 0) FieldReader::fail("window.size", "must be greater than zero");
+    builder.tumbling_window(window_size);
   }
-  const int64_t window_size = window.duration("size");
-  if (window_size <= 0) FieldReader::fail("window.size", "must be greater than zero");
-  builder.tumbling_window(window_size);
 
   if (top.has("group_by")) {
     const Json& group_by = top.required("group_by");
@@ -198,7 +206,8 @@ LoadedPipeline build_from(const Json& root, const std::optional<std::string>& ou
   } catch (const ConfigError& error) {
     throw ConfigError(std::string("source.path: ") + error.what());
   }
-  builder.source(std::move(csv_source)).event_time(event_time_column, delay);
+  builder.source(std::move(csv_source));
+  if (event_time_column) builder.event_time(*event_time_column, delay);
   builder.sink(std::make_unique<CsvSink>(std::move(sink_options)));
   loaded.pipeline = builder.build();
   return loaded;

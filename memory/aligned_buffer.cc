@@ -2,6 +2,7 @@
 
 #include <mimalloc.h>
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 #include <utility>
@@ -16,6 +17,7 @@ AlignedBuffer::~AlignedBuffer() { release_memory(); }
 AlignedBuffer::AlignedBuffer(AlignedBuffer&& other) noexcept
     : tracker_(other.tracker_),
       data_(std::exchange(other.data_, nullptr)),
+      owned_(std::exchange(other.owned_, nullptr)),
       size_(std::exchange(other.size_, 0)),
       capacity_(std::exchange(other.capacity_, 0)) {}
 
@@ -24,6 +26,7 @@ AlignedBuffer& AlignedBuffer::operator=(AlignedBuffer&& other) noexcept {
     release_memory();
     tracker_ = other.tracker_;
     data_ = std::exchange(other.data_, nullptr);
+    owned_ = std::exchange(other.owned_, nullptr);
     size_ = std::exchange(other.size_, 0);
     capacity_ = std::exchange(other.capacity_, 0);
   }
@@ -31,6 +34,17 @@ AlignedBuffer& AlignedBuffer::operator=(AlignedBuffer&& other) noexcept {
 }
 
 void AlignedBuffer::reserve(size_t bytes) {
+  if (is_view()) {
+    // Copy on write: the viewed bytes move into owned memory.
+    const uint8_t* viewed = data_;
+    const size_t viewed_bytes = size_;
+    data_ = owned_;
+    size_ = 0;
+    reserve(std::max(bytes, viewed_bytes));
+    if (viewed_bytes > 0) std::memcpy(data_, viewed, viewed_bytes);
+    size_ = viewed_bytes;
+    return;
+  }
   if (bytes <= capacity_) return;
   size_t new_capacity = capacity_ == 0 ? 256 : capacity_;
   while (new_capacity < bytes) new_capacity *= 2;
@@ -46,6 +60,7 @@ void AlignedBuffer::reserve(size_t bytes) {
   std::memset(fresh + new_capacity, 0, kPaddingBytes);
   release_memory();
   data_ = fresh;
+  owned_ = fresh;
   capacity_ = new_capacity;
 }
 
@@ -55,11 +70,12 @@ void AlignedBuffer::resize(size_t bytes) {
 }
 
 void AlignedBuffer::release_memory() {
-  if (data_ != nullptr) {
-    mi_free(data_);
+  if (owned_ != nullptr) {
+    mi_free(owned_);
     tracker_->release(static_cast<int64_t>(capacity_ + kPaddingBytes));
-    data_ = nullptr;
+    owned_ = nullptr;
   }
+  data_ = nullptr;
 }
 
 }  // namespace weir

@@ -1,5 +1,7 @@
 #include "runtime/column.h"
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "runtime/errors.h"
@@ -66,6 +68,50 @@ void Column::resize_fixed(size_t rows) {
   values_.resize(rows * value_width());
   grow_validity(rows);
   size_ = rows;
+}
+
+void Column::view_rows(const Column& source, size_t first_row, size_t rows) {
+  WEIR_CHECK(source.type_ == type_ && type_ != DataType::String);
+  WEIR_CHECK(first_row % 64 == 0 && first_row + rows <= source.size_);
+  const size_t width = value_width();
+  values_.view(source.values_.data() + first_row * width, rows * width);
+  const size_t first_word = first_row / 64;
+  const size_t words = (rows + 63) / 64;
+  const uint64_t* validity = source.validity_.as<uint64_t>() + first_word;
+  validity_.view(reinterpret_cast<const uint8_t*>(validity), words * sizeof(uint64_t));
+  size_ = rows;
+  null_count_ = 0;
+  if (source.null_count_ > 0) {
+    for (size_t w = 0; w < words; ++w) {
+      const size_t bits = std::min<size_t>(64, rows - w * 64);
+      const uint64_t mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+      null_count_ += static_cast<size_t>(std::popcount(~validity[w] & mask));
+    }
+  }
+}
+
+void Column::append_rows(const Column& source, size_t first_row, size_t rows) {
+  WEIR_CHECK(source.type_ == type_ && first_row + rows <= source.size_);
+  if (type_ == DataType::String) {
+    reserve(size_ + rows);
+    for (size_t row = first_row; row < first_row + rows; ++row) {
+      if (source.is_valid(row)) {
+        append_string(source.string_at(row));
+      } else {
+        append_null();
+      }
+    }
+    return;
+  }
+  const size_t width = value_width();
+  const size_t old_size = size_;
+  resize_fixed(old_size + rows);
+  if (rows > 0) std::memcpy(values_.data() + old_size * width, source.values_.data() + first_row * width, rows * width);
+  if (source.null_count_ > 0) {
+    for (size_t i = 0; i < rows; ++i) {
+      if (!source.is_valid(first_row + i)) set_null(old_size + i);
+    }
+  }
 }
 
 void Column::append_int64(int64_t value) {

@@ -40,6 +40,14 @@ class Column {
   void append_string(std::string_view value);
   void append_null();
 
+  // Makes this column a zero-copy view of rows [first_row, first_row + rows)
+  // of `source` (same fixed-width type; first_row a multiple of 64 so the
+  // validity words line up). `source` must stay alive and unchanged until
+  // this column is cleared; writing to the view copies it first.
+  void view_rows(const Column& source, size_t first_row, size_t rows);
+  // Appends rows [first_row, first_row + rows) of `source` (same type).
+  void append_rows(const Column& source, size_t first_row, size_t rows);
+
   // Bulk sizing for fixed-width columns: rows [old size, rows) become valid
   // with unspecified values that the caller then writes through *_data().
   void resize_fixed(size_t rows);

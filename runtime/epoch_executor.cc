@@ -11,6 +11,7 @@
 #include <limits>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "kernels/int64_reduce.h"
@@ -126,13 +127,15 @@ class EpochExecutor::Impl {
       try {
         token->batch = take_batch(source);
         source.load(*token->morsel, *token->batch);
-        const Column& times = token->batch->column(fragment_.event_time_column);
-        if (times.has_nulls()) {
-          throw InputError(source.describe() + ": NULL event time in row " +
-                           std::to_string(token->morsel->first_row_ordinal + first_null_row(times) + 1) +
-                           " of the source");
+        if (fragment_.has_event_time) {
+          const Column& times = std::as_const(*token->batch).column(fragment_.event_time_column);
+          if (times.has_nulls()) {
+            throw InputError(source.describe() + ": NULL event time in row " +
+                             std::to_string(token->morsel->first_row_ordinal + first_null_row(times) + 1) +
+                             " of the source");
+          }
+          token->max_event_time = kernels::MaxInt64(times.int64_data(), times.size());
         }
-        token->max_event_time = kernels::MaxInt64(times.int64_data(), times.size());
         rows_read.fetch_add(token->batch->num_rows(), std::memory_order_relaxed);
       } catch (...) {
         token->failed = true;
@@ -209,9 +212,17 @@ class EpochExecutor::Impl {
   }
 
   void process_morsel(Batch& batch, int64_t max_event_time_before, WorkerState& worker) {
+    const std::optional<TumblingWindow>& window_spec = fragment_.aggregation->spec().window;
+    if (!window_spec) {
+      // No window: nothing is ever late; every selected row is aggregated.
+      if (worker.filter) worker.filter->filter(batch, batch.selection());
+      fragment_.aggregation->consume(batch, batch.selection(), nullptr, *worker.aggregation);
+      return;
+    }
     const size_t rows = batch.num_rows();
-    const int64_t* times = batch.column(fragment_.event_time_column).int64_data();
-    const TumblingWindow window = fragment_.aggregation->spec().window;
+    // Read through a const column: a zero-copy view must not be copied.
+    const int64_t* times = std::as_const(batch).column(fragment_.event_time_column).int64_data();
+    const TumblingWindow window = *window_spec;
     worker.max_before.resize(rows);
     worker.window_starts.resize(rows);
     kernels::RunningMaxBefore(times, rows, max_event_time_before, worker.max_before.data());

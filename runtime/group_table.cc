@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <bit>
 #include <functional>
+#include <limits>
 
 #include "runtime/errors.h"
 
@@ -39,10 +41,13 @@ GroupTable::GroupTable(const std::vector<GroupKeyColumn>& keys, const AggregateS
   for (size_t k = 0; k < keys_.size(); ++k) {
     if (keys_[k].type == DataType::String) string_key_indices_.push_back(k);
   }
+  direct_eligible_ = keys_.size() == 1 && keys_[0].type != DataType::String;
 }
 
 void GroupTable::find_or_insert(const Batch& batch, const uint32_t* rows, size_t count, uint32_t* group_ids,
                                 GroupProbeScratch& scratch) {
+  rows_seen_ += count;
+  if (direct_eligible_ && find_or_insert_direct(batch, rows, count, group_ids, scratch)) return;
   const size_t width = words_per_key();
   scratch.key_words.resize(count * width);
   scratch.hashes.resize(count);
@@ -83,33 +88,116 @@ void GroupTable::find_or_insert(const Batch& batch, const uint32_t* rows, size_t
   }
   for (size_t i = 0; i < count; ++i) scratch.hashes[i] = hash_words(words + i * width, width);
 
+  // Probe row i while the slot of row i + kPrefetchDistance is being fetched.
+  constexpr size_t kPrefetchDistance = 16;
   for (size_t i = 0; i < count; ++i) {
-    const uint64_t hash = scratch.hashes[i];
-    const uint64_t* row_words = words + i * width;
-    const uint64_t tag = hash & 0xFFFFFFFF00000000ULL;
-    size_t slot = hash & slot_mask_;
-    while (true) {
-      const uint64_t entry = slots_[slot];
-      if (entry == 0) {
-        group_ids[i] = insert_group(hash, row_words, &batch, rows[i], nullptr, slot);
-        break;
-      }
-      if ((entry & 0xFFFFFFFF00000000ULL) == tag) {
-        const auto group = static_cast<uint32_t>((entry & 0xFFFFFFFFULL) - 1);
-        if (same_key(group, row_words, &batch, rows[i], nullptr)) {
-          group_ids[i] = group;
-          break;
-        }
-      }
-      slot = (slot + 1) & slot_mask_;
+    if (i + kPrefetchDistance < count) {
+      __builtin_prefetch(&slots_[scratch.hashes[i + kPrefetchDistance] & slot_mask_]);
     }
+    group_ids[i] = find_or_insert_one(scratch.hashes[i], words + i * width, &batch, rows[i], nullptr);
   }
+}
+
+uint32_t GroupTable::find_or_insert_one(uint64_t hash, const uint64_t* words, const Batch* batch, uint32_t row,
+                                        const std::string_view* strings) {
+  const uint64_t tag = hash & 0xFFFFFFFF00000000ULL;
+  size_t slot = hash & slot_mask_;
+  while (true) {
+    const uint64_t entry = slots_[slot];
+    if (entry == 0) return insert_group(hash, words, batch, row, strings, slot);
+    if ((entry & 0xFFFFFFFF00000000ULL) == tag) {
+      const auto group = static_cast<uint32_t>((entry & 0xFFFFFFFFULL) - 1);
+      if (same_key(group, words, batch, row, strings)) return group;
+    }
+    slot = (slot + 1) & slot_mask_;
+  }
+}
+
+bool GroupTable::find_or_insert_direct(const Batch& batch, const uint32_t* rows, size_t count,
+                                       uint32_t* group_ids, GroupProbeScratch& scratch) {
+  const Column& column = batch.column(keys_[0].input_column);
+  if (column.has_nulls() || count == 0) return false;
+  scratch.key_words.resize(count);
+  auto* keys = reinterpret_cast<int64_t*>(scratch.key_words.data());
+  if (keys_[0].type == DataType::Bool) {
+    const uint8_t* values = column.bool_data();
+    for (size_t i = 0; i < count; ++i) keys[i] = values[rows[i]];
+  } else {
+    const int64_t* values = column.int64_data();
+    for (size_t i = 0; i < count; ++i) keys[i] = values[rows[i]];
+  }
+  int64_t low = keys[0], high = keys[0];
+  for (size_t i = 1; i < count; ++i) {
+    low = std::min(low, keys[i]);
+    high = std::max(high, keys[i]);
+  }
+  if (!direct_covers(low, high, count)) return false;
+  uint32_t* direct = direct_.data();
+  const uint64_t base = static_cast<uint64_t>(direct_base_);
+  for (size_t i = 0; i < count; ++i) {
+    const uint64_t index = static_cast<uint64_t>(keys[i]) - base;
+    const uint32_t entry = direct[index];
+    if (entry != 0) {
+      group_ids[i] = entry - 1;
+      continue;
+    }
+    const uint64_t words[2] = {static_cast<uint64_t>(keys[i]), 0};
+    const uint32_t group = find_or_insert_one(hash_words(words, 2), words, &batch, rows[i], nullptr);
+    direct = direct_.data();  // insertion never resizes direct_, but stay safe
+    direct[index] = group + 1;
+    group_ids[i] = group;
+  }
+  return true;
+}
+
+bool GroupTable::direct_covers(int64_t low, int64_t high, size_t incoming_rows) {
+  const __int128 base = direct_base_;
+  const __int128 top = base + static_cast<__int128>(direct_.size()) - 1;
+  if (!direct_.empty() && low >= base && high <= top) return true;
+  // The range the array must cover: this call's keys and every key seen
+  // (not the array's spare capacity).
+  const __int128 new_low = direct_range_known_ ? std::min(low, direct_low_) : low;
+  const __int128 new_high = direct_range_known_ ? std::max(high, direct_high_) : high;
+  const __int128 span = new_high - new_low + 1;
+  if (span > static_cast<__int128>(kMaxDirectSpan)) {
+    // Keys this far apart will never fit: stop trying.
+    direct_eligible_ = false;
+    std::vector<uint32_t>().swap(direct_);
+    return false;
+  }
+  // Worth it only when the array is not much larger than the data: wait
+  // until enough rows were seen (the hash slots serve them meanwhile).
+  const uint64_t rows = rows_seen_ + incoming_rows;
+  if (span > (__int128{1} << 16) && span > static_cast<__int128>(64 * rows)) return false;
+  // Room to grow upwards (keys such as ids or times often increase). Index
+  // arithmetic is unsigned (key - base wraps consistently), so a range that
+  // reaches past INT64_MAX is harmless: no key lies there.
+  const uint64_t capacity = std::bit_ceil(static_cast<uint64_t>(span));
+  rebuild_direct(static_cast<int64_t>(new_low), capacity);
+  direct_low_ = static_cast<int64_t>(new_low);
+  direct_high_ = static_cast<int64_t>(new_high);
+  direct_range_known_ = true;
+  return true;
+}
+
+void GroupTable::rebuild_direct(int64_t base, uint64_t span) {
+  std::vector<uint32_t> fresh(static_cast<size_t>(span), 0);
+  for (uint32_t group = 0; group < num_groups_; ++group) {
+    const uint64_t* words = key_words_of(group);
+    if (words[1] != 0) continue;  // the NULL key lives in the hash slots only
+    const uint64_t index = words[0] - static_cast<uint64_t>(base);
+    if (index < span) fresh[index] = group + 1;
+  }
+  direct_.swap(fresh);
+  direct_base_ = base;
 }
 
 bool GroupTable::same_key(uint32_t group, const uint64_t* words, const Batch* batch, uint32_t row,
                           const std::string_view* strings) const {
   const uint64_t* stored = key_words_of(group);
-  if (std::memcmp(stored, words, words_per_key() * sizeof(uint64_t)) != 0) return false;
+  for (size_t w = 0; w < words_per_key(); ++w) {
+    if (stored[w] != words[w]) return false;
+  }
   const uint64_t null_mask = words[keys_.size()];
   for (size_t s = 0; s < string_key_indices_.size(); ++s) {
     const size_t k = string_key_indices_[s];
@@ -127,6 +215,12 @@ uint32_t GroupTable::insert_group(uint64_t hash, const uint64_t* words, const Ba
   const auto group = static_cast<uint32_t>(num_groups_++);
   key_words_.insert(key_words_.end(), words, words + words_per_key());
   group_hashes_.push_back(hash);
+  if (direct_eligible_ && words[1] == 0) {
+    const auto key = static_cast<int64_t>(words[0]);
+    direct_low_ = direct_range_known_ ? std::min(direct_low_, key) : key;
+    direct_high_ = direct_range_known_ ? std::max(direct_high_, key) : key;
+    direct_range_known_ = true;
+  }
   const uint64_t null_mask = words[keys_.size()];
   for (size_t s = 0; s < string_key_indices_.size(); ++s) {
     const size_t k = string_key_indices_[s];
@@ -160,31 +254,29 @@ void GroupTable::grow() {
 
 void GroupTable::merge_from(const GroupTable& other) {
   const size_t string_count = string_key_indices_.size();
+  const size_t block_bytes = layout_.block_bytes();
+  constexpr size_t kPrefetchDistance = 8;
   for (uint32_t source_group = 0; source_group < other.num_groups_; ++source_group) {
+    if (source_group + kPrefetchDistance < other.num_groups_) {
+      __builtin_prefetch(&slots_[other.group_hashes_[source_group + kPrefetchDistance] & slot_mask_]);
+    }
     const uint64_t hash = other.group_hashes_[source_group];
     const uint64_t* words = other.key_words_of(source_group);
     const std::string_view* strings =
         string_count > 0 ? other.strings_.data() + size_t{source_group} * string_count : nullptr;
-    const uint64_t tag = hash & 0xFFFFFFFF00000000ULL;
-    size_t slot = hash & slot_mask_;
     uint32_t target_group = 0;
-    while (true) {
-      const uint64_t entry = slots_[slot];
-      if (entry == 0) {
-        target_group = insert_group(hash, words, nullptr, 0, strings, slot);
-        break;
-      }
-      if ((entry & 0xFFFFFFFF00000000ULL) == tag) {
-        const auto group = static_cast<uint32_t>((entry & 0xFFFFFFFFULL) - 1);
-        if (same_key(group, words, nullptr, 0, strings)) {
-          target_group = group;
-          break;
-        }
-      }
-      slot = (slot + 1) & slot_mask_;
+    uint32_t* direct_entry = nullptr;
+    if (!direct_.empty() && words[1] == 0) {
+      const uint64_t index = words[0] - static_cast<uint64_t>(direct_base_);
+      if (index < direct_.size()) direct_entry = &direct_[index];
     }
-    layout_.merge(blocks_.data() + size_t{target_group} * layout_.block_bytes(), other.block(source_group),
-                  arena_);
+    if (direct_entry != nullptr && *direct_entry != 0) {
+      target_group = *direct_entry - 1;
+    } else {
+      target_group = find_or_insert_one(hash, words, nullptr, 0, strings);
+      if (direct_entry != nullptr) *direct_entry = target_group + 1;
+    }
+    layout_.merge(blocks_.data() + size_t{target_group} * block_bytes, other.block(source_group), arena_);
   }
 }
 
@@ -216,9 +308,43 @@ void GroupTable::append_key(uint32_t group, size_t key_index, Column& out) const
 }
 
 std::vector<uint32_t> GroupTable::groups_in_key_order() const {
-  std::vector<uint32_t> order(num_groups_);
-  for (uint32_t g = 0; g < num_groups_; ++g) order[g] = g;
-  if (keys_.empty()) return order;
+  std::vector<uint32_t> order;
+  order.reserve(num_groups_);
+  if (keys_.empty()) {
+    for (uint32_t g = 0; g < num_groups_; ++g) order.push_back(g);
+    return order;
+  }
+  if (keys_.size() == 1 && keys_[0].type != DataType::String) {
+    // The direct array is in key order already: walk it (when it holds
+    // every non-NULL group), then the NULL group last.
+    std::vector<uint32_t> null_groups;
+    for (uint32_t g = 0; g < num_groups_; ++g) {
+      if (key_words_of(g)[1] != 0) null_groups.push_back(g);
+    }
+    if (!direct_.empty()) {
+      for (uint32_t entry : direct_) {
+        if (entry != 0) order.push_back(entry - 1);
+      }
+      if (order.size() + null_groups.size() == num_groups_) {
+        order.insert(order.end(), null_groups.begin(), null_groups.end());
+        return order;
+      }
+      order.clear();
+    }
+    // Sort contiguous (key, group) pairs rather than group ids through an
+    // indirection: far fewer cache misses for large tables.
+    std::vector<std::pair<int64_t, uint32_t>> pairs;
+    pairs.reserve(num_groups_);
+    for (uint32_t g = 0; g < num_groups_; ++g) {
+      const uint64_t* words = key_words_of(g);
+      if (words[1] == 0) pairs.emplace_back(static_cast<int64_t>(words[0]), g);
+    }
+    std::sort(pairs.begin(), pairs.end());
+    for (const auto& pair : pairs) order.push_back(pair.second);
+    order.insert(order.end(), null_groups.begin(), null_groups.end());
+    return order;
+  }
+  for (uint32_t g = 0; g < num_groups_; ++g) order.push_back(g);
   const size_t string_count = string_key_indices_.size();
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
     const uint64_t* wa = key_words_of(a);

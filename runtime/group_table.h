@@ -30,8 +30,17 @@ struct GroupProbeScratch {
 // keys are encoded column-at-a-time into fixed-width words (one per key column,
 // plus a NULL-mask word; a string key's word is its hash, the bytes are
 // compared on a match), hashed, then probed with linear probing over a slot
-// array of (hash tag, group id) pairs. Groups are numbered densely in order of
-// first appearance; state blocks are contiguous (group id * block bytes).
+// array of (hash tag, group id) pairs, prefetching the slots of rows a few
+// positions ahead so that cache misses overlap. Groups are numbered densely in
+// order of first appearance; state blocks are contiguous (group id * block
+// bytes).
+//
+// Direct indexing: with a single int64/timestamp/bool key whose values span a
+// small range (at most kMaxDirectSpan, and not much sparser than the rows
+// seen), an array indexed by key - base maps straight to the group, with no
+// hashing or probing; it also yields the groups in key order without
+// sorting. The hash slots stay complete, so the table can fall back to them
+// at any time (a batch with NULL keys or keys outside the range).
 //
 // Contract: one owner thread at a time (thread-local during an epoch, the
 // driver thread while combining and emitting). The key columns and the state
@@ -56,6 +65,13 @@ class GroupTable {
   const uint8_t* block(uint32_t group) const { return blocks_.data() + size_t{group} * layout_.block_bytes(); }
   Arena& arena() { return arena_; }
 
+  // Hints that `group`'s key and state will be read soon (emission walks
+  // groups in key order, i.e. in random order in memory).
+  void prefetch_group(uint32_t group) const {
+    __builtin_prefetch(key_words_of(group));
+    __builtin_prefetch(block(group));
+  }
+
   // Appends group `group`'s value of key column `key_index` to `out`.
   void append_key(uint32_t group, size_t key_index, Column& out) const;
 
@@ -64,7 +80,20 @@ class GroupTable {
   // insertion order (which depends on thread scheduling).
   std::vector<uint32_t> groups_in_key_order() const;
 
+  // Largest key range served by direct indexing (entries of 4 bytes).
+  static constexpr uint64_t kMaxDirectSpan = uint64_t{1} << 24;
+
  private:
+  // Returns the group of the key (words, with the strings of its string
+  // columns from `batch` row `row` or from `strings`), inserting it if new.
+  uint32_t find_or_insert_one(uint64_t hash, const uint64_t* words, const Batch* batch, uint32_t row,
+                              const std::string_view* strings);
+  // Direct indexing for keys in [low, high] (the rows of one call): true when
+  // the direct array covers them (growing it if allowed).
+  bool direct_covers(int64_t low, int64_t high, size_t incoming_rows);
+  void rebuild_direct(int64_t base, uint64_t span);
+  bool find_or_insert_direct(const Batch& batch, const uint32_t* rows, size_t count, uint32_t* group_ids,
+                             GroupProbeScratch& scratch);
   size_t words_per_key() const { return keys_.size() + 1; }
   const uint64_t* key_words_of(uint32_t group) const { return key_words_.data() + size_t{group} * words_per_key(); }
   bool same_key(uint32_t group, const uint64_t* words, const Batch* batch, uint32_t row,
@@ -85,6 +114,14 @@ class GroupTable {
   std::vector<std::string_view> strings_; // string_key_indices_.size() per group, in arena_
   AlignedBuffer blocks_;
   Arena arena_;
+
+  bool direct_eligible_ = false;      // one non-string key
+  std::vector<uint32_t> direct_;      // group + 1 at key - direct_base_; 0 = not seen
+  int64_t direct_base_ = 0;
+  int64_t direct_low_ = 0;   // smallest and largest non-NULL key inserted
+  int64_t direct_high_ = 0;
+  bool direct_range_known_ = false;
+  uint64_t rows_seen_ = 0;
 };
 
 }  // namespace weir

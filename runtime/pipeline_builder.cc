@@ -73,26 +73,30 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
   if (!sink_) throw ConfigError("sink: missing (every pipeline writes to a sink)");
   const Schema& schema = *source_->schema();
 
-  if (!event_time_column_) throw ConfigError("event_time: missing (name the event-time column)");
-  const auto event_time = schema.find(*event_time_column_);
-  if (!event_time) {
-    throw ConfigError("event_time.column: unknown column '" + *event_time_column_ +
-                      "' (columns: " + column_list(schema) + ")");
+  std::optional<size_t> event_time;
+  if (event_time_column_) {
+    event_time = schema.find(*event_time_column_);
+    if (!event_time) {
+      throw ConfigError("event_time.column: unknown column '" + *event_time_column_ +
+                        "' (columns: " + column_list(schema) + ")");
+    }
+    const DataType event_time_type = schema.field(*event_time).type;
+    if (!is_int64_backed(event_time_type)) {
+      throw ConfigError("event_time.column: '" + *event_time_column_ + "' is " +
+                        std::string(data_type_name(event_time_type)) +
+                        "; the event-time column must be timestamp (or int64 epoch milliseconds)");
+    }
+    if (watermark_delay_millis_ < 0) throw ConfigError("event_time.watermark_delay: must not be negative");
   }
-  const DataType event_time_type = schema.field(*event_time).type;
-  if (!is_int64_backed(event_time_type)) {
-    throw ConfigError("event_time.column: '" + *event_time_column_ + "' is " +
-                      std::string(data_type_name(event_time_type)) +
-                      "; the event-time column must be timestamp (or int64 epoch milliseconds)");
-  }
-  if (watermark_delay_millis_ < 0) throw ConfigError("event_time.watermark_delay: must not be negative");
-
-  if (!window_size_millis_) throw ConfigError("window: missing (a tumbling window is required)");
-  if (*window_size_millis_ <= 0) throw ConfigError("window.size: must be greater than zero");
 
   WindowAggregationSpec spec;
-  spec.window.size_millis = *window_size_millis_;
-  std::set<std::string> output_names = {"window_start", "window_end"};
+  std::set<std::string> output_names;
+  if (window_size_millis_) {
+    if (!event_time) throw ConfigError("window: a window needs event_time (the column windows are cut on)");
+    if (*window_size_millis_ <= 0) throw ConfigError("window.size: must be greater than zero");
+    spec.window = TumblingWindow{*window_size_millis_};
+    output_names = {"window_start", "window_end"};
+  }
   for (size_t i = 0; i < group_by_.size(); ++i) {
     const std::string field = "group_by[" + std::to_string(i) + "]";
     const auto column = schema.find(group_by_[i]);
@@ -127,7 +131,8 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
     pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });
   }
   pipeline->aggregation_ = std::make_unique<WindowAggregation>(std::move(spec));
-  pipeline->fragment_.event_time_column = *event_time;
+  pipeline->fragment_.has_event_time = event_time.has_value();
+  pipeline->fragment_.event_time_column = event_time.value_or(0);
   pipeline->fragment_.watermark_delay_millis = watermark_delay_millis_;
   pipeline->fragment_.predicate = pipeline->predicate_.get();
   pipeline->fragment_.aggregation = pipeline->aggregation_.get();

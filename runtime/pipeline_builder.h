@@ -38,9 +38,13 @@ class PipelineBuilder {
 
   PipelineBuilder& source(std::unique_ptr<Source> source);
   // The event-time column (timestamp or int64 epoch milliseconds) and the
-  // watermark delay: watermark = greatest event time seen - delay.
+  // watermark delay: watermark = greatest event time seen - delay. Optional
+  // without a window (then rows are never late and results are written when
+  // the input ends); required with one.
   PipelineBuilder& event_time(std::string column, int64_t watermark_delay_millis);
   PipelineBuilder& where(std::string predicate);
+  // Optional: without a window, the aggregation runs over the whole input
+  // (SELECT ... GROUP BY ...) and its result is written when the input ends.
   PipelineBuilder& tumbling_window(int64_t size_millis);
   PipelineBuilder& group_by(std::vector<std::string> columns);
   PipelineBuilder& aggregate(std::string aggregate);

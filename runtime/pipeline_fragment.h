@@ -11,7 +11,10 @@ class WindowAggregation;
 // The per-morsel part of a pipeline, run by worker threads: watermark and
 // lateness marking on the event-time column, the filter, window assignment,
 // then the aggregation's consume step. Non-owning; the Pipeline owns the parts.
+// Without an event-time column there is no watermark (and no window): every
+// row counts and results are written when the input ends.
 struct PipelineFragment {
+  bool has_event_time = true;
   size_t event_time_column = 0;
   int64_t watermark_delay_millis = 0;
   const Expression* predicate = nullptr;  // null: keep every row

@@ -10,7 +10,10 @@ namespace weir {
 namespace {
 
 std::shared_ptr<const Schema> make_output_schema(const WindowAggregationSpec& spec) {
-  std::vector<Field> fields = {{"window_start", DataType::Timestamp}, {"window_end", DataType::Timestamp}};
+  std::vector<Field> fields;
+  if (spec.window) {
+    fields = {{"window_start", DataType::Timestamp}, {"window_end", DataType::Timestamp}};
+  }
   for (size_t k = 0; k < spec.keys.size(); ++k) fields.push_back({spec.key_names[k], spec.keys[k].type});
   for (const AggregateSpec& aggregate : spec.aggregates) {
     fields.push_back({aggregate.output_name, aggregate.output_type()});
@@ -24,7 +27,7 @@ constexpr size_t kEmitBatchRows = 64 * 1024;
 
 WindowAggregation::WindowAggregation(WindowAggregationSpec spec)
     : spec_(std::move(spec)), layout_(spec_.aggregates), output_schema_(make_output_schema(spec_)) {
-  WEIR_CHECK(spec_.window.size_millis > 0);
+  WEIR_CHECK(!spec_.window || spec_.window->size_millis > 0);
   WEIR_CHECK(spec_.keys.size() == spec_.key_names.size());
   WEIR_CHECK(spec_.keys.size() < 63);
 }
@@ -50,6 +53,13 @@ void WindowAggregation::consume(const Batch& batch, const SelectionVector& selec
   }
   local.group_ids.resize(count);
   const uint32_t* rows = selection.data();
+  if (window_starts == nullptr) {
+    std::unique_ptr<GroupTable>& slot = local.windows[kNoWindowStart];
+    if (!slot) slot = std::make_unique<GroupTable>(spec_.keys, layout_, local.tracker);
+    slot->find_or_insert(batch, rows, count, local.group_ids.data(), local.scratch);
+    layout_.update(local.inputs, rows, local.group_ids.data(), count, slot->blocks(), slot->arena());
+    return;
+  }
 
   // Event time is nearly ordered, so consecutive selected rows mostly share a
   // window: process maximal runs of one window with one table lookup.
@@ -99,21 +109,41 @@ uint64_t WindowAggregation::emit_closed(GlobalState& global, int64_t watermark, 
     rows_written += out.num_rows();
     out.clear();
   };
+  if (!spec_.window && spec_.keys.empty() && global.windows.empty() &&
+      watermark == std::numeric_limits<int64_t>::max()) {
+    // SQL's ungrouped aggregate over no rows is still one row (count 0, the
+    // other aggregates NULL): create its single group.
+    auto table = std::make_unique<GroupTable>(spec_.keys, layout_, tracker);
+    const Batch no_columns(std::make_shared<const Schema>(std::vector<Field>{}), tracker);
+    const uint32_t row = 0;
+    uint32_t group = 0;
+    GroupProbeScratch scratch;
+    table->find_or_insert(no_columns, &row, 1, &group, scratch);
+    global.windows[kNoWindowStart] = std::move(table);
+  }
   while (!global.windows.empty()) {
     auto first = global.windows.begin();
     const int64_t start = first->first;
-    const int64_t end = spec_.window.end_of_window_starting(start);
+    const int64_t end = window_end(start);
     if (end > watermark) break;
     const GroupTable& table = *first->second;
-    for (uint32_t group : table.groups_in_key_order()) {
-      out.column(0).append_int64(start);
-      out.column(1).append_int64(end);
-      for (size_t k = 0; k < key_count; ++k) table.append_key(group, k, out.column(2 + k));
+    const size_t key_offset = spec_.window ? 2 : 0;
+    const std::vector<uint32_t> order = table.groups_in_key_order();
+    constexpr size_t kPrefetchDistance = 8;
+    for (size_t position = 0; position < order.size(); ++position) {
+      if (position + kPrefetchDistance < order.size()) table.prefetch_group(order[position + kPrefetchDistance]);
+      const uint32_t group = order[position];
+      if (spec_.window) {
+        out.column(0).append_int64(start);
+        out.column(1).append_int64(end);
+      }
+      for (size_t k = 0; k < key_count; ++k) table.append_key(group, k, out.column(key_offset + k));
       try {
         for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
-          layout_.finalize(a, table.block(group), out.column(2 + key_count + a));
+          layout_.finalize(a, table.block(group), out.column(key_offset + key_count + a));
         }
       } catch (const InputError& error) {
+        if (!spec_.window) throw;
         throw InputError(std::string(error.what()) + ", window starting " + format_timestamp(start));
       }
       if (out.column(0).size() >= kEmitBatchRows) flush();
@@ -122,6 +152,10 @@ uint64_t WindowAggregation::emit_closed(GlobalState& global, int64_t watermark, 
   }
   flush();
   return rows_written;
+}
+
+int64_t WindowAggregation::window_end(int64_t start) const {
+  return spec_.window ? spec_.window->end_of_window_starting(start) : std::numeric_limits<int64_t>::max();
 }
 
 void WindowAggregation::discard(LocalState& local) const { local.windows.clear(); }

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,8 +17,11 @@
 namespace weir {
 
 // What to aggregate: the window, the GROUP BY columns and the aggregates.
+// Without a window, every row belongs to one window that never closes before
+// the input ends, [INT64_MIN, INT64_MAX): the aggregation's result is written
+// once, when the input is exhausted, without window_start/window_end columns.
 struct WindowAggregationSpec {
-  TumblingWindow window;
+  std::optional<TumblingWindow> window;
   std::vector<GroupKeyColumn> keys;
   std::vector<std::string> key_names;
   std::vector<AggregateSpec> aggregates;
@@ -64,7 +69,8 @@ class WindowAggregation {
   explicit WindowAggregation(WindowAggregationSpec spec);
   ~WindowAggregation();
 
-  // window_start, window_end, the group-by columns, then the aggregates.
+  // window_start, window_end (when there is a window), the group-by columns,
+  // then the aggregates.
   const std::shared_ptr<const Schema>& output_schema() const { return output_schema_; }
   const WindowAggregationSpec& spec() const { return spec_; }
 
@@ -72,7 +78,8 @@ class WindowAggregation {
   std::unique_ptr<GlobalState> make_global_state(MemoryTracker* tracker) const;
 
   // Aggregates the rows `selection` of `batch`; window_starts[row] is the
-  // start of row's window (indexed by row, not by selection position).
+  // start of row's window (indexed by row, not by selection position);
+  // null when the spec has no window.
   void consume(const Batch& batch, const SelectionVector& selection, const int64_t* window_starts,
                LocalState& local) const;
 
@@ -81,13 +88,19 @@ class WindowAggregation {
   // Empties a LocalState without folding it anywhere (an abandoned epoch).
   void discard(LocalState& local) const;
 
-  // Returns the number of rows written.
+  // Returns the number of rows written. Without a window, only the end of
+  // input (watermark INT64_MAX) closes the one window.
   uint64_t emit_closed(GlobalState& global, int64_t watermark, Sink& sink, MemoryTracker* tracker) const;
 
   // Number of windows currently open in the global state.
   size_t open_windows(const GlobalState& global) const;
 
+  // The window start of every row when the spec has no window.
+  static constexpr int64_t kNoWindowStart = std::numeric_limits<int64_t>::min();
+
  private:
+  int64_t window_end(int64_t start) const;
+
   WindowAggregationSpec spec_;
   AggregateStateLayout layout_;
   std::shared_ptr<const Schema> output_schema_;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end comparison with DuckDB: a 10-second tumbling window grouped by
+# Workload 4 of the DuckDB comparison (perf/compare_duckdb.sh runs all of
+# them): a 10-second tumbling window grouped by
 # auction (1,000 keys; count(*), sum(price), max(price)), read from a CSV file
 # of a few hundred MB and written as CSV. Weir: `weir run
 # perf/pipelines/csv_window.json`. DuckDB: read_csv + GROUP BY + COPY TO, from
@@ -24,36 +25,16 @@
 # when missing.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/engines.sh"
 cd "$root"
 
 rows=${WEIR_PERF_ROWS:-8000000}
 if ! [[ $rows =~ ^[1-9][0-9]*$ ]]; then
-  echo "compare_duckdb.sh: WEIR_PERF_ROWS must be a positive integer, got '$rows'" >&2
+  echo "compare_duckdb_csv.sh: WEIR_PERF_ROWS must be a positive integer, got '$rows'" >&2
   exit 2
 fi
-duckdb_version=1.5.6-r.1
 thread_counts=(1 2)
 repeats=3
-
-# --- weir -------------------------------------------------------------------
-if [[ -n ${WEIR_BIN:-} ]]; then
-  weir=$(cd "$(dirname "$WEIR_BIN")" && pwd)/$(basename "$WEIR_BIN")
-  [[ -x $weir ]] || { echo "compare_duckdb.sh: WEIR_BIN=$WEIR_BIN is not executable" >&2; exit 2; }
-else
-  echo "== Building weir (Release) in build/release" >&2
-  cmake -S "$root" -B "$root/build/release" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$root/build/release" --target weir -j "$(nproc)" >&2
-  weir=$root/build/release/cli/weir
-fi
-
-# --- DuckDB (npm, pinned) ---------------------------------------------------
-installed=$(node -e 'try { console.log(require(process.argv[1]).version) } catch { console.log("") }' \
-  "$root/perf/node_modules/@duckdb/node-api/package.json")
-if [[ $installed != "$duckdb_version" ]]; then
-  echo "== Installing @duckdb/node-api@$duckdb_version into perf/node_modules" >&2
-  npm install --prefix "$root/perf" --no-save --no-audit --no-fund "@duckdb/node-api@$duckdb_version" >&2
-fi
 
 # --- data -------------------------------------------------------------------
 data=$root/data/perf_bids_$rows.csv
@@ -97,7 +78,7 @@ run_weir() {  # threads output
   read=$(awk '$1 == "rows" && $2 == "read" {print $3}' "$tmp/weir_summary.txt")
   late=$(awk '$1 == "rows" && $2 == "late" {print $3}' "$tmp/weir_summary.txt")
   if [[ $read != "$rows" || $late != 0 ]]; then
-    echo "compare_duckdb.sh: weir read '$read' rows (expected $rows), '$late' late (expected 0):" >&2
+    echo "compare_duckdb_csv.sh: weir read '$read' rows (expected $rows), '$late' late (expected 0):" >&2
     cat "$tmp/weir_summary.txt" >&2
     exit 1
   fi
@@ -124,7 +105,7 @@ for t in "${thread_counts[@]}"; do
     sw=$(run_weir "$t" "$tmp/weir_t${t}_r$r.csv")
     best_weir=$(min "$best_weir" "$sw")
     sd=$(run_duckdb "$t" "$tmp/duckdb_t${t}_r$r.csv")
-    [[ -n $sd ]] || { echo "compare_duckdb.sh: the DuckDB query printed no time" >&2; exit 1; }
+    [[ -n $sd ]] || { echo "compare_duckdb_csv.sh: the DuckDB query printed no time" >&2; exit 1; }
     best_duck=$(min "$best_duck" "$sd")
     echo "  threads=$t run=$r weir_s=$sw duckdb_s=$sd" >&2
   done
