@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/column_reduction.h"
 #include "runtime/errors.h"
 #include "runtime/exact_float_sum.h"
 
@@ -38,8 +39,9 @@ struct StringExtremeState {
 };
 
 // Total order on doubles used by min/max: NaN is greater than every number
-// (as in DuckDB and PostgreSQL).
-bool float_less(double a, double b) { return !std::isnan(a) && (std::isnan(b) || a < b); }
+// (as in DuckDB and PostgreSQL), and -0.0 is less than 0.0 so that the result
+// does not depend on which of the two equal zeros came first.
+bool float_less(double a, double b) { return float_total_less(a, b); }
 
 size_t state_bytes(const AggregateSpec& spec) {
   switch (spec.kind) {
@@ -184,6 +186,83 @@ void AggregateStateLayout::update(const std::vector<const Column*>& inputs, cons
       }
     }
   }
+}
+
+void AggregateStateLayout::update_single_group(const std::vector<const Column*>& inputs, const uint32_t* rows,
+                                               size_t count, bool all_rows, uint8_t* block,
+                                               Arena& arena) const {
+  if (count == 0) return;
+  alignas(16) uint8_t partial_storage[256];
+  std::vector<uint8_t> partial_heap;
+  uint8_t* partial = partial_storage;
+  if (block_bytes_ > sizeof(partial_storage)) {
+    partial_heap.resize(block_bytes_ + 16);
+    partial = reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(partial_heap.data()) + 15) & ~uintptr_t{15});
+  }
+  initialize(partial);
+  for (size_t a = 0; a < specs_.size(); ++a) {
+    const AggregateSpec& spec = specs_[a];
+    uint8_t* state = partial + offsets_[a];
+    if (spec.kind == AggregateKind::CountStar) {
+      reinterpret_cast<CountState*>(state)->count = static_cast<int64_t>(count);
+      continue;
+    }
+    const Column& column = *inputs[a];
+    if (spec.input_type == DataType::String || spec.input_type == DataType::Bool) {
+      // String min/max and counts of string/bool columns keep the
+      // row-at-a-time path (group 0 of a one-aggregate layout = `state`).
+      const std::vector<uint32_t> zeros(count, 0);
+      const AggregateStateLayout single({spec});
+      single.update({&column}, rows, zeros.data(), count, state, arena);
+      continue;
+    }
+    const uint64_t* validity = column.has_nulls() ? column.validity_words() : nullptr;
+    const uint32_t* selection = all_rows ? nullptr : rows;
+    if (spec.input_type == DataType::Float64) {
+      const Float64Reduction r = reduce_float64(column.float64_data(), validity, selection, count);
+      switch (spec.kind) {
+        case AggregateKind::Count:
+          reinterpret_cast<CountState*>(state)->count = static_cast<int64_t>(r.count);
+          break;
+        case AggregateKind::Sum:
+        case AggregateKind::Avg: {
+          auto& s = *reinterpret_cast<FloatSumState*>(state);
+          s.sum.hi = r.sum_hi;
+          s.sum.lo = r.sum_lo;
+          s.sum.non_finite = r.sum_non_finite;
+          s.count = static_cast<int64_t>(r.count);
+          break;
+        }
+        default: {
+          auto& s = *reinterpret_cast<FloatExtremeState*>(state);
+          s.value = spec.kind == AggregateKind::Min ? r.min : r.max;
+          s.has_value = r.count > 0 ? 1 : 0;
+          break;
+        }
+      }
+    } else {
+      const Int64Reduction r = reduce_int64(column.int64_data(), validity, selection, count);
+      switch (spec.kind) {
+        case AggregateKind::Count:
+          reinterpret_cast<CountState*>(state)->count = static_cast<int64_t>(r.count);
+          break;
+        case AggregateKind::Sum:
+        case AggregateKind::Avg: {
+          auto& s = *reinterpret_cast<IntSumState*>(state);
+          s.sum = r.sum;
+          s.count = static_cast<int64_t>(r.count);
+          break;
+        }
+        default: {
+          auto& s = *reinterpret_cast<IntExtremeState*>(state);
+          s.value = spec.kind == AggregateKind::Min ? r.min : r.max;
+          s.has_value = r.count > 0 ? 1 : 0;
+          break;
+        }
+      }
+    }
+  }
+  merge(block, partial, arena);
 }
 
 void AggregateStateLayout::merge(uint8_t* target, const uint8_t* source, Arena& arena) const {

@@ -34,6 +34,13 @@ class AggregateStateLayout {
   void update(const std::vector<const Column*>& inputs, const uint32_t* rows, const uint32_t* group_ids,
               size_t count, uint8_t* blocks, Arena& arena) const;
 
+  // The same for rows that all belong to one group (no GROUP BY): each
+  // aggregate is reduced over the rows column-at-a-time, with SIMD kernels,
+  // into a partial state that is then merged into `block`. `rows` are
+  // ascending; `all_rows` says they are exactly 0..count-1 (no gather).
+  void update_single_group(const std::vector<const Column*>& inputs, const uint32_t* rows, size_t count,
+                           bool all_rows, uint8_t* block, Arena& arena) const;
+
   // Folds `source` into `target` (both blocks of this layout).
   void merge(uint8_t* target, const uint8_t* source, Arena& arena) const;
 

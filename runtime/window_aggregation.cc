@@ -53,11 +53,26 @@ void WindowAggregation::consume(const Batch& batch, const SelectionVector& selec
   }
   local.group_ids.resize(count);
   const uint32_t* rows = selection.data();
+  // Folds rows[begin, end) into `table`.
+  auto aggregate_run = [&](GroupTable& table, size_t begin, size_t end) {
+    const size_t length = end - begin;
+    if (spec_.keys.empty()) {
+      // One group: reduce each aggregate's column with the SIMD kernels.
+      if (table.num_groups() == 0) {
+        uint32_t group = 0;
+        table.find_or_insert(batch, rows + begin, 1, &group, local.scratch);
+      }
+      const bool all_rows = length == batch.num_rows();
+      layout_.update_single_group(local.inputs, rows + begin, length, all_rows, table.blocks(), table.arena());
+      return;
+    }
+    table.find_or_insert(batch, rows + begin, length, local.group_ids.data(), local.scratch);
+    layout_.update(local.inputs, rows + begin, local.group_ids.data(), length, table.blocks(), table.arena());
+  };
   if (window_starts == nullptr) {
     std::unique_ptr<GroupTable>& slot = local.windows[kNoWindowStart];
     if (!slot) slot = std::make_unique<GroupTable>(spec_.keys, layout_, local.tracker);
-    slot->find_or_insert(batch, rows, count, local.group_ids.data(), local.scratch);
-    layout_.update(local.inputs, rows, local.group_ids.data(), count, slot->blocks(), slot->arena());
+    aggregate_run(*slot, 0, count);
     return;
   }
 
@@ -76,10 +91,7 @@ void WindowAggregation::consume(const Batch& batch, const SelectionVector& selec
       table = slot.get();
       table_start = start;
     }
-    const size_t run_length = run_end - run_begin;
-    table->find_or_insert(batch, rows + run_begin, run_length, local.group_ids.data(), local.scratch);
-    layout_.update(local.inputs, rows + run_begin, local.group_ids.data(), run_length, table->blocks(),
-                   table->arena());
+    aggregate_run(*table, run_begin, run_end);
     run_begin = run_end;
   }
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -125,6 +127,81 @@ TEST_F(GroupTableTest, EmptyStringAndNullAreDifferentGroups) {
   table.find_or_insert(batch, rows.data(), 3, groups.data(), scratch);
   EXPECT_EQ(groups[0], groups[2]);
   EXPECT_NE(groups[0], groups[1]);
+}
+
+}  // namespace
+}  // namespace weir
+
+namespace weir {
+namespace {
+
+// One int64 key: the direct-indexing path (and its switches back to the hash
+// slots: NULL keys, ranges too wide or too sparse, ranges that grow up and
+// down) must give the same groups as a plain map, across merges, and yield
+// them in key order with the NULL key last.
+TEST(GroupTableDirectIndexing, MatchesAReferenceMapUnderRangeChangesNullsAndMerges) {
+  std::mt19937_64 random(97);
+  const std::vector<GroupKeyColumn> keys = {{0, DataType::Int64}};
+  const AggregateStateLayout layout{std::vector<AggregateSpec>{AggregateSpec{}}};  // count(*)
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{{"i", DataType::Int64}});
+  for (int trial = 0; trial < 60; ++trial) {
+    GroupTable left(keys, layout, nullptr), right(keys, layout, nullptr);
+    std::map<std::optional<int64_t>, int64_t> expected;  // key -> count; nullopt sorts first here
+    GroupProbeScratch scratch;
+    const int batches = 1 + static_cast<int>(random() % 12);
+    for (int b = 0; b < batches; ++b) {
+      GroupTable& table = random() % 2 == 0 ? left : right;
+      // Each batch picks a regime: dense small, shifted, wide, extreme, NULLs.
+      const int regime = static_cast<int>(random() % 6);
+      const int64_t base = std::vector<int64_t>{0, -1000, 5'000'000, std::numeric_limits<int64_t>::max() - 100,
+                                                std::numeric_limits<int64_t>::min(), 123}[random() % 6];
+      Batch batch(schema);
+      const size_t rows = 1 + random() % 700;
+      for (size_t r = 0; r < rows; ++r) {
+        std::optional<int64_t> key;
+        switch (regime) {
+          case 0: key = base + static_cast<int64_t>(random() % 50); break;
+          case 1: key = base + static_cast<int64_t>(random() % 5000); break;
+          case 2: key = static_cast<int64_t>(random() % 40'000'000) - 20'000'000; break;
+          case 3: key = static_cast<int64_t>(random()); break;
+          case 4: if (random() % 4 != 0) key = base + static_cast<int64_t>(random() % 30); break;
+          default: key = base + static_cast<int64_t>(random() % 100'000); break;
+        }
+        if (base > 0 && key && *key < 0 && regime != 3 && regime != 2) key = base;  // no wrap-around
+        key ? batch.column(0).append_int64(*key) : batch.column(0).append_null();
+        ++expected[key];
+      }
+      batch.set_num_rows(rows);
+      std::vector<uint32_t> selected(rows), groups(rows);
+      for (uint32_t r = 0; r < rows; ++r) selected[r] = r;
+      table.find_or_insert(batch, selected.data(), rows, groups.data(), scratch);
+      const std::vector<const Column*> no_inputs = {nullptr};
+      layout.update(no_inputs, selected.data(), groups.data(), rows, table.blocks(), table.arena());
+      for (size_t r = 0; r < rows; ++r) {
+        Column out(DataType::Int64);
+        table.append_key(groups[r], 0, out);
+        if (batch.column(0).is_valid(r)) {
+          ASSERT_TRUE(out.is_valid(0));
+          ASSERT_EQ(out.int64_data()[0], batch.column(0).int64_data()[r]);
+        } else {
+          ASSERT_FALSE(out.is_valid(0));
+        }
+      }
+    }
+    left.merge_from(right);
+    ASSERT_EQ(left.num_groups(), expected.size());
+    std::vector<std::pair<std::optional<int64_t>, int64_t>> actual;
+    for (uint32_t group : left.groups_in_key_order()) {
+      Column key(DataType::Int64), count(DataType::Int64);
+      left.append_key(group, 0, key);
+      layout.finalize(0, left.block(group), count);
+      actual.emplace_back(key.is_valid(0) ? std::optional<int64_t>(key.int64_data()[0]) : std::nullopt,
+                          count.int64_data()[0]);
+    }
+    std::vector<std::pair<std::optional<int64_t>, int64_t>> wanted(expected.begin(), expected.end());
+    if (!wanted.empty() && !wanted.front().first) std::rotate(wanted.begin(), wanted.begin() + 1, wanted.end());
+    ASSERT_EQ(actual, wanted) << "trial " << trial;
+  }
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The central property of Weir: for the same input, the final output is the
 // same under every trigger, micro-batch cut, thread count and morsel size,
-// and equals a simple row-at-a-time reference written here.
+// from files or from memory, and equals a simple row-at-a-time reference
+// written here. Cases cover tumbling windows and aggregations without a
+// window (with or without an event-time column).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,6 +20,7 @@
 
 #include "ingest/csv_sink.h"
 #include "ingest/csv_source.h"
+#include "ingest/memory_source.h"
 #include "runtime/pipeline_builder.h"
 #include "runtime/timestamp.h"
 #include "tests/test_directory.h"
@@ -83,6 +86,8 @@ const std::vector<std::string> kAggregates = {
 
 struct Case {
   std::vector<Row> rows;
+  bool windowed;        // a tumbling window; else one aggregation over all rows
+  bool has_event_time;  // always with a window; optional without
   int64_t window_size;
   int64_t delay;
   std::vector<std::string> group_by;  // subset of k1, k2, b
@@ -96,6 +101,8 @@ Case random_case(std::mt19937_64& random) {
   auto uniform = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(random); };
   auto chance = [&](double p) { return std::bernoulli_distribution(p)(random); };
   const size_t n = static_cast<size_t>(uniform(0, 1500));
+  c.windowed = chance(0.75);
+  c.has_event_time = c.windowed || chance(0.5);
   c.window_size = std::vector<int64_t>{1000, 2500, 10000, 60000}[uniform(0, 3)];
   c.delay = std::vector<int64_t>{0, 500, 3000, 20000}[uniform(0, 3)];
   for (const char* key : {"k1", "k2", "b"}) {
@@ -184,8 +191,9 @@ ReferenceResult reference(const Case& c) {
   std::map<std::pair<int64_t, std::vector<KeyPart>>, ReferenceState> groups;
   std::optional<int64_t> max_seen;
   for (const Row& r : c.rows) {
-    const int64_t start = floor_div(r.ts, c.window_size) * c.window_size;
-    const bool late = max_seen && start + c.window_size <= *max_seen - c.delay;
+    const int64_t start = c.windowed ? floor_div(r.ts, c.window_size) * c.window_size : 0;
+    // Without a window nothing ever closes, so no row is late.
+    const bool late = c.windowed && max_seen && start + c.window_size <= *max_seen - c.delay;
     max_seen = max_seen ? std::max(*max_seen, r.ts) : r.ts;
     if (late) {
       ++result.late;
@@ -220,24 +228,29 @@ ReferenceResult reference(const Case& c) {
     s.mints = s.mints ? std::min(*s.mints, r.ts) : r.ts;
     s.maxts = s.maxts ? std::max(*s.maxts, r.ts) : r.ts;
   }
+  if (!c.windowed && c.group_by.empty() && groups.empty()) groups[{0, {}}];  // SQL: one row, count 0
   std::ostringstream out;
-  out << "window_start,window_end";
-  for (const std::string& column : c.group_by) out << ',' << column;
-  out << ",n,nv,sv,minv,maxv,av,sf,af,minf,maxf,mins,maxs,ns,mints,maxts\n";
+  if (c.windowed) out << "window_start,window_end,";
+  bool first_column = true;
+  for (const std::string& column : c.group_by) {
+    out << (first_column ? "" : ",") << column;
+    first_column = false;
+  }
+  out << (first_column ? "" : ",") << "n,nv,sv,minv,maxv,av,sf,af,minf,maxf,mins,maxs,ns,mints,maxts\n";
   auto opt_int = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : std::string(); };
   auto opt_double = [](const std::optional<double>& v) { return v ? format_double(*v) : std::string(); };
   auto opt_string = [](const std::optional<std::string>& v) { return v ? format_string(*v) : std::string(); };
   for (const auto& [key, s] : groups) {
-    out << format_timestamp(key.first) << ',' << format_timestamp(key.first + c.window_size);
+    if (c.windowed) out << format_timestamp(key.first) << ',' << format_timestamp(key.first + c.window_size) << ',';
     for (size_t k = 0; k < c.group_by.size(); ++k) {
       const auto& [is_null, number, text] = key.second[k];
-      out << ',';
+      if (k > 0) out << ',';
       if (is_null) continue;
       if (c.group_by[k] == "k1") out << number;
       if (c.group_by[k] == "k2") out << text;
       if (c.group_by[k] == "b") out << (number != 0 ? "true" : "false");
     }
-    out << ',' << s.n << ',' << s.nv << ',' << (s.nv ? std::to_string(s.sv) : "") << ',' << opt_int(s.minv)
+    out << (c.group_by.empty() ? "" : ",") << s.n << ',' << s.nv << ',' << (s.nv ? std::to_string(s.sv) : "") << ',' << opt_int(s.minv)
         << ',' << opt_int(s.maxv) << ','
         << (s.nv ? format_double(static_cast<double>(s.sv) / static_cast<double>(s.nv)) : "") << ','
         << (s.nf ? format_double(s.sf) : "") << ','
@@ -257,28 +270,54 @@ struct WeirResult {
   RunSummary summary;
 };
 
+Schema input_schema() {
+  return Schema({{"ts", DataType::Timestamp},
+                 {"k1", DataType::Int64},
+                 {"k2", DataType::String},
+                 {"b", DataType::Bool},
+                 {"v", DataType::Int64},
+                 {"f", DataType::Float64},
+                 {"s", DataType::String}});
+}
+
+// The case's rows as one in-memory table (for MemorySource).
+std::shared_ptr<const Batch> input_table(const Case& c) {
+  auto table = std::make_shared<Batch>(std::make_shared<const Schema>(input_schema()));
+  for (const Row& r : c.rows) {
+    table->column(0).append_int64(r.ts);
+    r.k1 ? table->column(1).append_int64(*r.k1) : table->column(1).append_null();
+    r.k2 ? table->column(2).append_string(*r.k2) : table->column(2).append_null();
+    r.b ? table->column(3).append_bool(*r.b) : table->column(3).append_null();
+    r.v ? table->column(4).append_int64(*r.v) : table->column(4).append_null();
+    r.f ? table->column(5).append_float64(*r.f) : table->column(5).append_null();
+    r.s ? table->column(6).append_string(*r.s) : table->column(6).append_null();
+  }
+  table->set_num_rows(c.rows.size());
+  return table;
+}
+
+// Reads the case from the files in `input_directory`, or from memory when
+// `table` is given.
 WeirResult run_weir(const Case& c, const std::string& input_directory, const std::string& output_path,
-                    const RunOptions& options) {
-  CsvSourceOptions source;
-  source.path = input_directory;
-  source.schema = Schema({{"ts", DataType::Timestamp},
-                          {"k1", DataType::Int64},
-                          {"k2", DataType::String},
-                          {"b", DataType::Bool},
-                          {"v", DataType::Int64},
-                          {"f", DataType::Float64},
-                          {"s", DataType::String}});
-  source.not_null_columns = {"ts"};
-  // A watched directory is unbounded under processing-time; seal it so this
-  // run ends with the files written above, as a bounded input.
-  auto csv_source = std::make_unique<CsvSource>(source);
-  csv_source->seal();
+                    const RunOptions& options, std::shared_ptr<const Batch> table = nullptr) {
+  std::unique_ptr<Source> input;
+  if (table) {
+    input = std::make_unique<MemorySource>(std::move(table), "case");
+  } else {
+    CsvSourceOptions source;
+    source.path = input_directory;
+    source.schema = input_schema();
+    source.not_null_columns = {"ts"};
+    // A watched directory is unbounded under processing-time; seal it so this
+    // run ends with the files written above, as a bounded input.
+    auto csv_source = std::make_unique<CsvSource>(source);
+    csv_source->seal();
+    input = std::move(csv_source);
+  }
   PipelineBuilder builder;
-  builder.source(std::move(csv_source))
-      .event_time("ts", c.delay)
-      .tumbling_window(c.window_size)
-      .group_by(c.group_by)
-      .sink(std::make_unique<CsvSink>(CsvSinkOptions{output_path}));
+  builder.source(std::move(input)).group_by(c.group_by).sink(std::make_unique<CsvSink>(CsvSinkOptions{output_path}));
+  if (c.has_event_time) builder.event_time("ts", c.delay);
+  if (c.windowed) builder.tumbling_window(c.window_size);
   if (*predicates()[c.predicate].text != '\0') builder.where(predicates()[c.predicate].text);
   for (const std::string& aggregate : kAggregates) builder.aggregate(aggregate);
   WeirResult result;
@@ -304,23 +343,28 @@ TEST(TriggerInvarianceProperty, EveryTriggerCutThreadCountAndMorselSizeGivesTheR
     const ReferenceResult expected = reference(c);
 
     auto uniform = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(random); };
-    std::vector<RunOptions> runs(4);
+    std::vector<RunOptions> runs(5);
     runs[0].trigger = {TriggerKind::AvailableNow, 0};
     runs[1].trigger = {TriggerKind::Once, 0};
     runs[2].trigger = {TriggerKind::ProcessingTime, 0};
     runs[2].max_rows_per_trigger = static_cast<uint64_t>(uniform(1, static_cast<int64_t>(c.rows.size()) + 1));
     runs[3].trigger = {TriggerKind::AvailableNow, 0};
     runs[3].max_rows_per_trigger = static_cast<uint64_t>(uniform(1, 64));
+    runs[4].trigger = {TriggerKind::ProcessingTime, 0};  // from memory
+    runs[4].max_rows_per_trigger = static_cast<uint64_t>(uniform(1, static_cast<int64_t>(c.rows.size()) + 200));
+    const auto table = input_table(c);
     for (RunOptions& options : runs) {
       options.threads = static_cast<size_t>(uniform(1, 4));
-      options.morsel_rows = static_cast<size_t>(std::vector<int64_t>{1, 7, 64, 1000, 32768}[uniform(0, 4)]);
+      options.morsel_rows = static_cast<size_t>(std::vector<int64_t>{1, 7, 64, 100, 1000, 32768}[uniform(0, 5)]);
     }
     for (size_t r = 0; r < runs.size(); ++r) {
-      const WeirResult actual = run_weir(c, input, directory.file("out-" + std::to_string(r) + ".csv"), runs[r]);
+      const WeirResult actual = run_weir(c, input, directory.file("out-" + std::to_string(r) + ".csv"), runs[r],
+                                         r == 4 ? table : nullptr);
       ASSERT_EQ(actual.csv, expected.csv)
           << "case " << case_index << " run " << r << " trigger " << describe_trigger(runs[r].trigger)
           << " max_rows " << runs[r].max_rows_per_trigger.value_or(0) << " threads " << runs[r].threads
-          << " morsel " << runs[r].morsel_rows << " where '" << predicates()[c.predicate].text << "'";
+          << " morsel " << runs[r].morsel_rows << " where '" << predicates()[c.predicate].text << "'"
+          << (c.windowed ? "" : " no window") << (c.has_event_time ? "" : " no event time");
       ASSERT_EQ(actual.summary.rows_late, expected.late) << "case " << case_index << " run " << r;
       ASSERT_EQ(actual.summary.rows_read, c.rows.size()) << "case " << case_index << " run " << r;
     }
