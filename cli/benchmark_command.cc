@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <limits>
 #include <memory>
 #include <thread>
@@ -63,6 +64,10 @@ int run_benchmark_command(const BenchmarkArguments& arguments) {
                           std::to_string(summary.rows_late) + " late");
     }
     best = std::min(best, seconds);
+    if (std::getenv("WEIR_BENCHMARK_PHASES") != nullptr) {
+      fmt::print(stderr, "run {}: {:.4f} s (process {:.4f}, combine {:.4f}, emit {:.4f})\n", r + 1, seconds,
+                 summary.process_seconds, summary.combine_seconds, summary.emit_seconds);
+    }
     if (r + 1 == arguments.repeat) {
       // Keep the last result for --output (the pipeline owns the sink).
       if (arguments.output) {

@@ -13,6 +13,8 @@ void print_run_summary(const RunSummary& summary, const RunOptions& options, siz
   fmt::print(stream, "  rows out       {}\n", summary.rows_out);
   fmt::print(stream, "  micro-batches  {}\n", summary.micro_batches);
   fmt::print(stream, "  wall time      {:.3f} s\n", summary.wall_seconds);
+  fmt::print(stream, "  of which        process {:.3f} s, combine {:.3f} s, emit {:.3f} s\n", summary.process_seconds,
+             summary.combine_seconds, summary.emit_seconds);
   fmt::print(stream, "  rows/s         {:.0f}\n", static_cast<double>(summary.rows_read) / seconds);
   fmt::print(stream, "  peak memory    {:.1f} MiB\n", static_cast<double>(summary.peak_memory_bytes) / (1 << 20));
 }

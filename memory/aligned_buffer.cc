@@ -1,6 +1,6 @@
 #include "memory/aligned_buffer.h"
 
-#include <mimalloc.h>
+#include "memory/huge_pages.h"
 
 #include <algorithm>
 #include <cstring>
@@ -50,10 +50,12 @@ void AlignedBuffer::reserve(size_t bytes) {
   while (new_capacity < bytes) new_capacity *= 2;
   const size_t allocation = new_capacity + kPaddingBytes;
   tracker_->allocate(static_cast<int64_t>(allocation));
-  auto* fresh = static_cast<uint8_t*>(mi_malloc_aligned(allocation, kAlignment));
-  if (fresh == nullptr) {
+  uint8_t* fresh = nullptr;
+  try {
+    fresh = static_cast<uint8_t*>(allocate_maybe_huge(allocation, kAlignment));
+  } catch (const std::bad_alloc&) {
     tracker_->release(static_cast<int64_t>(allocation));
-    throw std::bad_alloc();
+    throw;
   }
   if (size_ > 0) std::memcpy(fresh, data_, size_);
   // Padding is zeroed so over-reads see deterministic bytes.
@@ -71,7 +73,7 @@ void AlignedBuffer::resize(size_t bytes) {
 
 void AlignedBuffer::release_memory() {
   if (owned_ != nullptr) {
-    mi_free(owned_);
+    free_maybe_huge(owned_);
     tracker_->release(static_cast<int64_t>(capacity_ + kPaddingBytes));
     owned_ = nullptr;
   }

@@ -100,6 +100,7 @@ void GroupTable::find_or_insert(const Batch& batch, const uint32_t* rows, size_t
 
 uint32_t GroupTable::find_or_insert_one(uint64_t hash, const uint64_t* words, const Batch* batch, uint32_t row,
                                         const std::string_view* strings) {
+  if (!slots_complete_) rebuild_slots();
   const uint64_t tag = hash & 0xFFFFFFFF00000000ULL;
   size_t slot = hash & slot_mask_;
   while (true) {
@@ -134,17 +135,29 @@ bool GroupTable::find_or_insert_direct(const Batch& batch, const uint32_t* rows,
   if (!direct_covers(low, high, count)) return false;
   uint32_t* direct = direct_.data();
   const uint64_t base = static_cast<uint64_t>(direct_base_);
+  // Large key ranges make the direct array and the state blocks random
+  // accesses: fetch the entry of row i + 16 and the block of row i + 8 ahead.
+  const bool prefetch = direct_.size() > (uint64_t{1} << 16);
+  const size_t block_bytes = layout_.block_bytes();
   for (size_t i = 0; i < count; ++i) {
+    if (prefetch) {
+      if (i + 16 < count) __builtin_prefetch(&direct[static_cast<uint64_t>(keys[i + 16]) - base]);
+      if (i + 8 < count) {
+        const uint32_t ahead = direct[static_cast<uint64_t>(keys[i + 8]) - base];
+        if (ahead != 0) __builtin_prefetch(blocks_.data() + size_t{ahead - 1} * block_bytes);
+      }
+    }
     const uint64_t index = static_cast<uint64_t>(keys[i]) - base;
     const uint32_t entry = direct[index];
     if (entry != 0) {
       group_ids[i] = entry - 1;
       continue;
     }
+    // Every group whose key the array covers has its entry: the key is new.
+    // While direct indexing serves the table, the hash slots are not kept
+    // (no random slot write per new group); rebuild_slots() restores them.
     const uint64_t words[2] = {static_cast<uint64_t>(keys[i]), 0};
-    const uint32_t group = find_or_insert_one(hash_words(words, 2), words, &batch, rows[i], nullptr);
-    direct = direct_.data();  // insertion never resizes direct_, but stay safe
-    direct[index] = group + 1;
+    const uint32_t group = insert_group(hash_words(words, 2), words, &batch, rows[i], nullptr, kNoSlot);
     group_ids[i] = group;
   }
   return true;
@@ -162,7 +175,7 @@ bool GroupTable::direct_covers(int64_t low, int64_t high, size_t incoming_rows) 
   if (span > static_cast<__int128>(kMaxDirectSpan)) {
     // Keys this far apart will never fit: stop trying.
     direct_eligible_ = false;
-    std::vector<uint32_t>().swap(direct_);
+    LargeVector<uint32_t>().swap(direct_);
     return false;
   }
   // Worth it only when the array is not much larger than the data: wait
@@ -181,7 +194,7 @@ bool GroupTable::direct_covers(int64_t low, int64_t high, size_t incoming_rows) 
 }
 
 void GroupTable::rebuild_direct(int64_t base, uint64_t span) {
-  std::vector<uint32_t> fresh(static_cast<size_t>(span), 0);
+  LargeVector<uint32_t> fresh(static_cast<size_t>(span), 0);
   for (uint32_t group = 0; group < num_groups_; ++group) {
     const uint64_t* words = key_words_of(group);
     if (words[1] != 0) continue;  // the NULL key lives in the hash slots only
@@ -234,13 +247,36 @@ uint32_t GroupTable::insert_group(uint64_t hash, const uint64_t* words, const Ba
   }
   blocks_.resize(num_groups_ * layout_.block_bytes());
   layout_.initialize(blocks_.data() + size_t{group} * layout_.block_bytes());
-  slots_[slot] = (hash & 0xFFFFFFFF00000000ULL) | (uint64_t{group} + 1);
-  if (num_groups_ * 2 > slots_.size()) grow();
+  if (!direct_.empty() && null_mask == 0) {
+    // Keep the direct array complete: every covered key has its entry.
+    const uint64_t index = words[0] - static_cast<uint64_t>(direct_base_);
+    if (index < direct_.size()) direct_[index] = group + 1;
+  }
+  if (slot == kNoSlot) {
+    slots_complete_ = false;
+  } else {
+    slots_[slot] = (hash & 0xFFFFFFFF00000000ULL) | (uint64_t{group} + 1);
+    if (num_groups_ * 2 > slots_.size()) grow();
+  }
   return group;
 }
 
+void GroupTable::rebuild_slots() {
+  size_t size = kInitialSlots;
+  while (size < num_groups_ * 2 + 2) size *= 2;
+  LargeVector<uint64_t>(size, 0).swap(slots_);
+  slot_mask_ = size - 1;
+  for (uint32_t group = 0; group < num_groups_; ++group) {
+    const uint64_t hash = group_hashes_[group];
+    size_t slot = hash & slot_mask_;
+    while (slots_[slot] != 0) slot = (slot + 1) & slot_mask_;
+    slots_[slot] = (hash & 0xFFFFFFFF00000000ULL) | (uint64_t{group} + 1);
+  }
+  slots_complete_ = true;
+}
+
 void GroupTable::grow() {
-  std::vector<uint64_t> fresh(slots_.size() * 2, 0);
+  LargeVector<uint64_t> fresh(slots_.size() * 2, 0);
   const uint64_t mask = fresh.size() - 1;
   for (uint32_t group = 0; group < num_groups_; ++group) {
     const uint64_t hash = group_hashes_[group];
@@ -256,9 +292,25 @@ void GroupTable::merge_from(const GroupTable& other) {
   const size_t string_count = string_key_indices_.size();
   const size_t block_bytes = layout_.block_bytes();
   constexpr size_t kPrefetchDistance = 8;
+  const bool direct_prefetch = !direct_.empty() && direct_.size() > (uint64_t{1} << 16);
   for (uint32_t source_group = 0; source_group < other.num_groups_; ++source_group) {
     if (source_group + kPrefetchDistance < other.num_groups_) {
-      __builtin_prefetch(&slots_[other.group_hashes_[source_group + kPrefetchDistance] & slot_mask_]);
+      if (slots_complete_) {
+        __builtin_prefetch(&slots_[other.group_hashes_[source_group + kPrefetchDistance] & slot_mask_]);
+      }
+      __builtin_prefetch(other.block(source_group + kPrefetchDistance));
+    }
+    if (direct_prefetch && source_group + 2 * kPrefetchDistance < other.num_groups_) {
+      const uint64_t* ahead_words = other.key_words_of(source_group + 2 * kPrefetchDistance);
+      const uint64_t index = ahead_words[0] - static_cast<uint64_t>(direct_base_);
+      if (index < direct_.size()) __builtin_prefetch(&direct_[index]);
+    }
+    if (direct_prefetch && source_group + kPrefetchDistance < other.num_groups_) {
+      const uint64_t* ahead_words = other.key_words_of(source_group + kPrefetchDistance);
+      const uint64_t index = ahead_words[0] - static_cast<uint64_t>(direct_base_);
+      if (index < direct_.size() && direct_[index] != 0) {
+        __builtin_prefetch(blocks_.data() + size_t{direct_[index] - 1} * block_bytes);
+      }
     }
     const uint64_t hash = other.group_hashes_[source_group];
     const uint64_t* words = other.key_words_of(source_group);
@@ -270,11 +322,11 @@ void GroupTable::merge_from(const GroupTable& other) {
       const uint64_t index = words[0] - static_cast<uint64_t>(direct_base_);
       if (index < direct_.size()) direct_entry = &direct_[index];
     }
-    if (direct_entry != nullptr && *direct_entry != 0) {
-      target_group = *direct_entry - 1;
+    if (direct_entry != nullptr) {
+      // Covered by the (complete) direct array: found, or new.
+      target_group = *direct_entry != 0 ? *direct_entry - 1 : insert_group(hash, words, nullptr, 0, strings, kNoSlot);
     } else {
       target_group = find_or_insert_one(hash, words, nullptr, 0, strings);
-      if (direct_entry != nullptr) *direct_entry = target_group + 1;
     }
     layout_.merge(blocks_.data() + size_t{target_group} * block_bytes, other.block(source_group), arena_);
   }

@@ -7,6 +7,7 @@
 
 #include "memory/aligned_buffer.h"
 #include "memory/arena.h"
+#include "memory/huge_pages.h"
 #include "runtime/aggregate_state.h"
 #include "runtime/batch.h"
 
@@ -101,22 +102,28 @@ class GroupTable {
   uint32_t insert_group(uint64_t hash, const uint64_t* words, const Batch* batch, uint32_t row,
                         const std::string_view* strings, size_t slot);
   void grow();
+  void rebuild_slots();
+  static constexpr size_t kNoSlot = ~size_t{0};  // insert_group: do not index in the slots
 
   const std::vector<GroupKeyColumn>& keys_;
   const AggregateStateLayout& layout_;
   std::vector<size_t> string_key_indices_;  // positions in keys_ of string columns
 
-  std::vector<uint64_t> slots_;  // 0 = empty, else (hash >> 32) << 32 | (group + 1)
+  template <typename T>
+  using LargeVector = std::vector<T, HugePageAllocator<T>>;
+
+  LargeVector<uint64_t> slots_;  // 0 = empty, else (hash >> 32) << 32 | (group + 1)
   uint64_t slot_mask_ = 0;
+  bool slots_complete_ = true;  // false while direct indexing alone serves new groups
   size_t num_groups_ = 0;
-  std::vector<uint64_t> key_words_;       // words_per_key() per group
-  std::vector<uint64_t> group_hashes_;    // one per group
+  LargeVector<uint64_t> key_words_;       // words_per_key() per group
+  LargeVector<uint64_t> group_hashes_;    // one per group
   std::vector<std::string_view> strings_; // string_key_indices_.size() per group, in arena_
   AlignedBuffer blocks_;
   Arena arena_;
 
   bool direct_eligible_ = false;      // one non-string key
-  std::vector<uint32_t> direct_;      // group + 1 at key - direct_base_; 0 = not seen
+  LargeVector<uint32_t> direct_;      // group + 1 at key - direct_base_; 0 = not seen
   int64_t direct_base_ = 0;
   int64_t direct_low_ = 0;   // smallest and largest non-NULL key inserted
   int64_t direct_high_ = 0;

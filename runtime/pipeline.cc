@@ -77,8 +77,10 @@ RunSummary Pipeline::run(const RunOptions& options) {
         source_->discover();
       }
 
+      const auto process_started = Clock::now();
       const EpochExecutor::Outcome outcome =
           executor.run_epoch(*source_, row_budget, max_event_time, options.stop_signal);
+      summary.process_seconds += std::chrono::duration<double>(Clock::now() - process_started).count();
       if (outcome.abandoned) break;
       summary.rows_read += outcome.rows_read;
       summary.rows_late += outcome.rows_late;
@@ -87,11 +89,15 @@ RunSummary Pipeline::run(const RunOptions& options) {
         // A processing-time trigger that found no new input: nothing changes.
         continue;
       }
+      const auto combine_started = Clock::now();
       executor.combine_into(*global);
+      const auto emit_started = Clock::now();
+      summary.combine_seconds += std::chrono::duration<double>(emit_started - combine_started).count();
       max_event_time = outcome.max_event_time;
       const int64_t watermark = exhausted ? std::numeric_limits<int64_t>::max()
                                           : watermark_from(max_event_time, fragment_.watermark_delay_millis);
       summary.rows_out += aggregation_->emit_closed(*global, watermark, *sink_, tracker);
+      summary.emit_seconds += std::chrono::duration<double>(Clock::now() - emit_started).count();
       sink_->commit_epoch(epoch++);
       ++summary.micro_batches;
       if (trigger.kind == TriggerKind::Once || exhausted) break;

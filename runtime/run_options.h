@@ -39,6 +39,11 @@ struct RunSummary {
   uint64_t rows_out = 0;
   uint64_t micro_batches = 0;
   double wall_seconds = 0;
+  // Where the wall time went (driver-thread view): running morsels through
+  // the workers, combining their partial states, emitting closed windows.
+  double process_seconds = 0;
+  double combine_seconds = 0;
+  double emit_seconds = 0;
   int64_t peak_memory_bytes = 0;
   int stopped_by_signal = 0;  // 0, or the signal that stopped the run
 };
