@@ -3,6 +3,7 @@
 #include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -201,6 +202,19 @@ class EpochExecutor::Impl {
     for (WorkerState& worker : workers_) fragment_.aggregation->combine(*worker.aggregation, global);
   }
 
+  void parallel_for(size_t count, const std::function<void(size_t)>& body) {
+    std::vector<int> done(count);
+    handoff_release(&body);
+    arena_.execute([&]() {
+      tbb::parallel_for(size_t{0}, count, [&](size_t i) {
+        handoff_acquire(&body);
+        body(i);
+        handoff_release(&done[i]);
+      });
+    });
+    for (size_t i = 0; i < count; ++i) handoff_acquire(&done[i]);
+  }
+
   void discard_partials() {
     for (WorkerState& worker : workers_) fragment_.aggregation->discard(*worker.aggregation);
   }
@@ -315,6 +329,10 @@ EpochExecutor::Outcome EpochExecutor::run_epoch(Source& source, uint64_t row_bud
 }
 
 void EpochExecutor::combine_into(WindowAggregation::GlobalState& global) { impl_->combine_into(global); }
+
+void EpochExecutor::parallel_for(size_t count, const std::function<void(size_t)>& body) {
+  impl_->parallel_for(count, body);
+}
 
 void EpochExecutor::discard_partials() { impl_->discard_partials(); }
 

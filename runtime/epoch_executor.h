@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "memory/memory_tracker.h"
@@ -53,6 +54,11 @@ class EpochExecutor {
   // Folds every worker's partial aggregation into `global` (the once-per-epoch
   // combine) and empties the partials.
   void combine_into(WindowAggregation::GlobalState& global);
+
+  // Runs body(i) for i in [0, count) on the arena's threads (the driver
+  // joins in); returns when every call returned. Called by the driver thread
+  // between epochs. body must not throw.
+  void parallel_for(size_t count, const std::function<void(size_t)>& body);
 
   // Drops every worker's partial aggregation (an abandoned epoch).
   void discard_partials();

@@ -96,7 +96,9 @@ RunSummary Pipeline::run(const RunOptions& options) {
       max_event_time = outcome.max_event_time;
       const int64_t watermark = exhausted ? std::numeric_limits<int64_t>::max()
                                           : watermark_from(max_event_time, fragment_.watermark_delay_millis);
-      summary.rows_out += aggregation_->emit_closed(*global, watermark, *sink_, tracker);
+      summary.rows_out += aggregation_->emit_closed(
+          *global, watermark, *sink_, tracker,
+          [&executor](size_t count, const std::function<void(size_t)>& body) { executor.parallel_for(count, body); });
       summary.emit_seconds += std::chrono::duration<double>(Clock::now() - emit_started).count();
       sink_->commit_epoch(epoch++);
       ++summary.micro_batches;

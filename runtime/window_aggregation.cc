@@ -109,17 +109,41 @@ void WindowAggregation::combine(LocalState& local, GlobalState& global) const {
   local.windows.clear();
 }
 
-uint64_t WindowAggregation::emit_closed(GlobalState& global, int64_t watermark, Sink& sink,
-                                        MemoryTracker* tracker) const {
+void WindowAggregation::append_groups(const GroupTable& table, const uint32_t* groups, size_t count, int64_t start,
+                                      Batch& out) const {
+  const size_t key_count = spec_.keys.size();
+  const size_t key_offset = spec_.window ? 2 : 0;
+  const int64_t end = window_end(start);
+  constexpr size_t kPrefetchDistance = 8;
+  for (size_t position = 0; position < count; ++position) {
+    if (position + kPrefetchDistance < count) table.prefetch_group(groups[position + kPrefetchDistance]);
+    const uint32_t group = groups[position];
+    if (spec_.window) {
+      out.column(0).append_int64(start);
+      out.column(1).append_int64(end);
+    }
+    for (size_t k = 0; k < key_count; ++k) table.append_key(group, k, out.column(key_offset + k));
+    try {
+      for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+        layout_.finalize(a, table.block(group), out.column(key_offset + key_count + a));
+      }
+    } catch (const InputError& error) {
+      if (!spec_.window) throw;
+      throw InputError(std::string(error.what()) + ", window starting " + format_timestamp(start));
+    }
+  }
+}
+
+uint64_t WindowAggregation::emit_closed(GlobalState& global, int64_t watermark, Sink& sink, MemoryTracker* tracker,
+                                        const ParallelFor& parallel_for) const {
   uint64_t rows_written = 0;
   Batch out(output_schema_, tracker);
-  const size_t key_count = spec_.keys.size();
-  auto flush = [&]() {
-    if (out.column(0).size() == 0) return;
-    out.set_num_rows(out.column(0).size());
-    sink.write(out);
-    rows_written += out.num_rows();
-    out.clear();
+  auto write = [&](Batch& batch) {
+    if (batch.column(0).size() == 0) return;
+    batch.set_num_rows(batch.column(0).size());
+    sink.write(batch);
+    rows_written += batch.num_rows();
+    batch.clear();
   };
   if (!spec_.window && spec_.keys.empty() && global.windows.empty() &&
       watermark == std::numeric_limits<int64_t>::max()) {
@@ -136,33 +160,46 @@ uint64_t WindowAggregation::emit_closed(GlobalState& global, int64_t watermark, 
   while (!global.windows.empty()) {
     auto first = global.windows.begin();
     const int64_t start = first->first;
-    const int64_t end = window_end(start);
-    if (end > watermark) break;
+    if (window_end(start) > watermark) break;
     const GroupTable& table = *first->second;
-    const size_t key_offset = spec_.window ? 2 : 0;
     const std::vector<uint32_t> order = table.groups_in_key_order();
-    constexpr size_t kPrefetchDistance = 8;
-    for (size_t position = 0; position < order.size(); ++position) {
-      if (position + kPrefetchDistance < order.size()) table.prefetch_group(order[position + kPrefetchDistance]);
-      const uint32_t group = order[position];
-      if (spec_.window) {
-        out.column(0).append_int64(start);
-        out.column(1).append_int64(end);
+    if (order.size() <= kEmitBatchRows || !parallel_for) {
+      for (size_t begin = 0; begin < order.size(); begin += kEmitBatchRows) {
+        const size_t count = std::min(kEmitBatchRows, order.size() - begin);
+        append_groups(table, order.data() + begin, count, start, out);
+        if (out.column(0).size() >= kEmitBatchRows) write(out);
       }
-      for (size_t k = 0; k < key_count; ++k) table.append_key(group, k, out.column(key_offset + k));
-      try {
-        for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
-          layout_.finalize(a, table.block(group), out.column(key_offset + key_count + a));
+    } else {
+      // A large window: its groups are read in key order, i.e. at random in
+      // memory; build chunks of the output on the workers (each core brings
+      // its own outstanding cache misses), then write them in order. The
+      // first error in output order wins, as in a serial emission.
+      write(out);
+      constexpr size_t kChunksPerWave = 8;
+      const size_t chunks = (order.size() + kEmitBatchRows - 1) / kEmitBatchRows;
+      std::vector<std::unique_ptr<Batch>> wave(kChunksPerWave);
+      std::vector<std::exception_ptr> errors(kChunksPerWave);
+      for (size_t first_chunk = 0; first_chunk < chunks; first_chunk += kChunksPerWave) {
+        const size_t wave_size = std::min(kChunksPerWave, chunks - first_chunk);
+        parallel_for(wave_size, [&](size_t i) {
+          if (!wave[i]) wave[i] = std::make_unique<Batch>(output_schema_, tracker);
+          const size_t begin = (first_chunk + i) * kEmitBatchRows;
+          try {
+            append_groups(table, order.data() + begin, std::min(kEmitBatchRows, order.size() - begin), start,
+                          *wave[i]);
+          } catch (...) {
+            errors[i] = std::current_exception();
+          }
+        });
+        for (size_t i = 0; i < wave_size; ++i) {
+          if (errors[i]) std::rethrow_exception(errors[i]);
+          write(*wave[i]);
         }
-      } catch (const InputError& error) {
-        if (!spec_.window) throw;
-        throw InputError(std::string(error.what()) + ", window starting " + format_timestamp(start));
       }
-      if (out.column(0).size() >= kEmitBatchRows) flush();
     }
     global.windows.erase(first);
   }
-  flush();
+  write(out);
   return rows_written;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -88,9 +89,15 @@ class WindowAggregation {
   // Empties a LocalState without folding it anywhere (an abandoned epoch).
   void discard(LocalState& local) const;
 
+  // Runs body(0..count-1) on the worker threads and returns when all are
+  // done (EpochExecutor::parallel_for); null: run serially.
+  using ParallelFor = std::function<void(size_t count, const std::function<void(size_t)>& body)>;
+
   // Returns the number of rows written. Without a window, only the end of
-  // input (watermark INT64_MAX) closes the one window.
-  uint64_t emit_closed(GlobalState& global, int64_t watermark, Sink& sink, MemoryTracker* tracker) const;
+  // input (watermark INT64_MAX) closes the one window. Windows with many
+  // groups are turned into output batches in parallel with `parallel_for`.
+  uint64_t emit_closed(GlobalState& global, int64_t watermark, Sink& sink, MemoryTracker* tracker,
+                       const ParallelFor& parallel_for = nullptr) const;
 
   // Number of windows currently open in the global state.
   size_t open_windows(const GlobalState& global) const;
@@ -100,6 +107,9 @@ class WindowAggregation {
 
  private:
   int64_t window_end(int64_t start) const;
+  // Appends the output rows of `count` groups of `table` (window `start`).
+  void append_groups(const GroupTable& table, const uint32_t* groups, size_t count, int64_t start,
+                     Batch& out) const;
 
   WindowAggregationSpec spec_;
   AggregateStateLayout layout_;

@@ -168,3 +168,48 @@ TEST(PipelineBuilderWindow, AWindowNeedsAnEventTimeColumn) {
 
 }  // namespace
 }  // namespace weir
+
+namespace weir {
+namespace {
+
+// A window with more groups than one output batch is emitted in parallel
+// chunks; the rows must still come out complete and in key order.
+TEST(MemorySource, LargeGroupCountsAreEmittedCompleteAndInKeyOrder) {
+  constexpr int64_t kKeys = 150'000;
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{{"k", DataType::Int64}, {"v", DataType::Int64}});
+  auto table = std::make_shared<Batch>(schema);
+  for (int64_t i = 0; i < 2 * kKeys; ++i) {
+    table->column(0).append_int64((i * 7919) % kKeys * 3 - 1000);  // sparse enough for either table path
+    table->column(1).append_int64(i);
+  }
+  table->set_num_rows(2 * kKeys);
+  std::vector<int64_t> row_of_slot(kKeys);  // the i < kKeys whose key slot is (i * 7919) % kKeys
+  for (int64_t i = 0; i < kKeys; ++i) row_of_slot[static_cast<size_t>((i * 7919) % kKeys)] = i;
+  for (size_t threads : {1, 2, 3}) {
+    auto sink = std::make_unique<MemorySink>();
+    MemorySink* result = sink.get();
+    PipelineBuilder builder;
+    builder.source(std::make_unique<MemorySource>(table, "t")).group_by({"k"}).aggregate("count(*) AS n").aggregate(
+        "sum(v) AS total").sink(std::move(sink));
+    const auto pipeline = builder.build();
+    RunOptions options;
+    options.threads = threads;
+    options.morsel_rows = 4096;
+    pipeline->run(options);
+    ASSERT_EQ(result->num_rows(), static_cast<uint64_t>(kKeys));
+    int64_t expected_key = -1000;
+    for (const Batch& batch : result->batches()) {
+      for (size_t r = 0; r < batch.num_rows(); ++r) {
+        ASSERT_EQ(batch.column(0).int64_data()[r], expected_key);
+        ASSERT_EQ(batch.column(1).int64_data()[r], 2);
+        // Rows i and i + kKeys share a key: sum = 2i + kKeys.
+        const int64_t i = row_of_slot[static_cast<size_t>((expected_key + 1000) / 3)];
+        ASSERT_EQ(batch.column(2).int64_data()[r], 2 * i + kKeys);
+        expected_key += 3;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace weir
