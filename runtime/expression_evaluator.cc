@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "kernels/compare_filter.h"
 #include "runtime/errors.h"
 #include "runtime/expression_kernels.h"
 
@@ -13,7 +14,7 @@ namespace weir {
 
 using expression_internal::Shape;
 using expression_internal::Vector;
-namespace kernels = expression_internal;
+namespace loops = expression_internal;
 
 namespace {
 
@@ -56,6 +57,39 @@ Vector literal_vector(const Expression& literal) {
     vector.string_value = std::get<std::string>(value);
   }
   return vector;
+}
+
+// A subtree that reads no column evaluates to a constant (or throws the
+// same overflow error for every batch).
+bool is_constant_subtree(const Expression& expression) {
+  if (expression.kind() == ExpressionKind::ColumnRef) return false;
+  for (const auto& child : expression.children()) {
+    if (!is_constant_subtree(*child)) return false;
+  }
+  return true;
+}
+
+kernels::CompareOp simd_compare_op(CompareOp op) {
+  switch (op) {
+    case CompareOp::Equal:
+      return kernels::CompareOp::Equal;
+    case CompareOp::NotEqual:
+      return kernels::CompareOp::NotEqual;
+    case CompareOp::Less:
+      return kernels::CompareOp::Less;
+    case CompareOp::LessEqual:
+      return kernels::CompareOp::LessEqual;
+    case CompareOp::Greater:
+      return kernels::CompareOp::Greater;
+    case CompareOp::GreaterEqual:
+      return kernels::CompareOp::GreaterEqual;
+  }
+  WEIR_CHECK(false && "unknown comparison");
+  return kernels::CompareOp::Equal;
+}
+
+const uint64_t* validity_or_null(const Column& column) {
+  return column.has_nulls() ? column.validity_words() : nullptr;
 }
 
 [[noreturn]] void throw_overflow(const Expression& expression, const std::string& operation) {
@@ -109,6 +143,17 @@ size_t FilterEvaluator::add_node(const Expression& expression, MemoryTracker* tr
     const DataType left = expression.child(0).type();
     const DataType right = expression.child(1).type();
     WEIR_CHECK(left == right || (is_int64_backed(left) && is_int64_backed(right)));
+    const bool numeric = (is_int64_backed(left) && is_int64_backed(right)) ||
+                         (left == DataType::Float64 && right == DataType::Float64);
+    const bool left_column = expression.child(0).kind() == ExpressionKind::ColumnRef;
+    const bool right_column = expression.child(1).kind() == ExpressionKind::ColumnRef;
+    if (numeric && left_column && right_column) {
+      nodes_[id].direct_compare = DirectCompare::ColumnColumn;
+    } else if (numeric && left_column && is_constant_subtree(expression.child(1))) {
+      nodes_[id].direct_compare = DirectCompare::ColumnConstant;
+    } else if (numeric && right_column && is_constant_subtree(expression.child(0))) {
+      nodes_[id].direct_compare = DirectCompare::ConstantColumn;
+    }
   }
   return id;
 }
@@ -139,6 +184,9 @@ size_t FilterEvaluator::filter_rows(size_t id, uint32_t* rows, size_t count) {
         count = filter_rows(child_ids_[node.first_child + i], rows, count);
       }
       return count;
+    case ExpressionKind::Compare:
+      if (node.direct_compare != DirectCompare::None) return filter_compare(id, rows, count);
+      break;
     default:
       break;
   }
@@ -148,11 +196,66 @@ size_t FilterEvaluator::filter_rows(size_t id, uint32_t* rows, size_t count) {
   rows_are_identity_ = count == batch_->num_rows();
   const Vector result = evaluate(id);
   if (result.is_constant()) return !result.is_null && result.bool_value != 0 ? count : 0;
+  if (result.shape == Shape::Dense) {
+    return kernels::SelectByByteMask(static_cast<const uint8_t*>(result.values), result.validity,
+                                     rows, count, rows);
+  }
   size_t kept = 0;
-  kernels::with_access<uint8_t>(result, rows, [&](auto values) {
-    kept = kernels::compact_selected(values, result.validity, rows, count);
+  loops::with_access<uint8_t>(result, rows, [&](auto values) {
+    kept = loops::compact_selected(values, result.validity, rows, count);
   });
   return kept;
+}
+
+size_t FilterEvaluator::filter_compare(size_t id, uint32_t* rows, size_t count) {
+  const Node& node = nodes_[id];
+  const Expression& expression = *node.expression;
+  // Over every row the dense kernels write row ids 0..count-1 themselves;
+  // otherwise the selected kernels narrow `rows` in place.
+  const bool every_row = count == batch_->num_rows();
+  const bool is_float = expression.child(0).type() == DataType::Float64;
+  kernels::CompareOp op = simd_compare_op(expression.compare_op());
+
+  if (node.direct_compare == DirectCompare::ColumnColumn) {
+    const Column& left = batch_->column(expression.child(0).column_index());
+    const Column& right = batch_->column(expression.child(1).column_index());
+    if (is_float) {
+      return every_row ? kernels::FilterFloat64Columns(
+                             op, left.float64_data(), validity_or_null(left), right.float64_data(),
+                             validity_or_null(right), count, rows)
+                       : kernels::FilterFloat64ColumnsSelected(
+                             op, left.float64_data(), validity_or_null(left), right.float64_data(),
+                             validity_or_null(right), rows, count, rows);
+    }
+    return every_row ? kernels::FilterInt64Columns(op, left.int64_data(), validity_or_null(left),
+                                                   right.int64_data(), validity_or_null(right),
+                                                   count, rows)
+                     : kernels::FilterInt64ColumnsSelected(
+                           op, left.int64_data(), validity_or_null(left), right.int64_data(),
+                           validity_or_null(right), rows, count, rows);
+  }
+
+  const bool column_first = node.direct_compare == DirectCompare::ColumnConstant;
+  rows_ = rows;
+  count_ = count;
+  rows_are_identity_ = every_row;
+  const Vector constant = evaluate(child_ids_[node.first_child + (column_first ? 1 : 0)]);
+  WEIR_CHECK(constant.is_constant());
+  if (constant.is_null) return 0;  // a comparison with NULL is never TRUE
+  if (!column_first) op = kernels::SwapOperands(op);
+  const Column& column = batch_->column(expression.child(column_first ? 0 : 1).column_index());
+  const uint64_t* validity = validity_or_null(column);
+  if (is_float) {
+    return every_row ? kernels::FilterFloat64Constant(op, column.float64_data(), validity,
+                                                      constant.float_value, count, rows)
+                     : kernels::FilterFloat64ConstantSelected(op, column.float64_data(), validity,
+                                                              constant.float_value, rows, count,
+                                                              rows);
+  }
+  return every_row ? kernels::FilterInt64Constant(op, column.int64_data(), validity,
+                                                  constant.int_value, count, rows)
+                   : kernels::FilterInt64ConstantSelected(op, column.int64_data(), validity,
+                                                          constant.int_value, rows, count, rows);
 }
 
 const uint8_t* FilterEvaluator::all_valid() {
@@ -213,7 +316,7 @@ Vector FilterEvaluator::evaluate_column(Node& node) {
   vector.shape = dense ? Shape::Dense : Shape::Column;
   if (column.has_nulls()) {
     uint8_t* validity = scratch<uint8_t>(node.validity, count_);
-    kernels::gather_validity(column.validity_words(), rows_, count_, validity);
+    loops::gather_validity(column.validity_words(), rows_, count_, validity);
     vector.validity = validity;
   }
   return vector;
@@ -229,13 +332,13 @@ Vector FilterEvaluator::evaluate_compare(Node& node) {
   uint8_t* out = constant ? &single : scratch<uint8_t>(node.values, count_);
   const size_t n = constant ? 1 : count_;
   const CompareOp op = node.expression->compare_op();
-  kernels::with_physical_type(node.expression->child(0).type(), [&](auto type_tag) {
+  loops::with_physical_type(node.expression->child(0).type(), [&](auto type_tag) {
     using T = decltype(type_tag);
-    kernels::with_compare_op(op, [&](auto op_tag) {
+    loops::with_compare_op(op, [&](auto op_tag) {
       using Op = decltype(op_tag);
-      kernels::with_access<T>(left, rows_, [&](auto l) {
-        kernels::with_access<T>(right, rows_,
-                                [&](auto r) { kernels::compare_loop<Op>(n, l, r, out); });
+      loops::with_access<T>(left, rows_, [&](auto l) {
+        loops::with_access<T>(right, rows_,
+                                [&](auto r) { loops::compare_loop<Op>(n, l, r, out); });
       });
     });
   });
@@ -264,11 +367,11 @@ Vector FilterEvaluator::evaluate_arithmetic(Node& node) {
     using T = decltype(type_tag);
     T single_value{};
     T* out = constant ? &single_value : scratch<T>(node.values, count_);
-    kernels::with_access<T>(left, rows_, [&](auto l) {
-      kernels::with_access<T>(right, rows_, [&](auto r) {
+    loops::with_access<T>(left, rows_, [&](auto l) {
+      loops::with_access<T>(right, rows_, [&](auto r) {
         auto run = [&](auto op_tag) {
           using Op = decltype(op_tag);
-          if (kernels::arithmetic_loop<Op>(n, l, r, out, validity)) {
+          if (loops::arithmetic_loop<Op>(n, l, r, out, validity)) {
             if constexpr (std::is_same_v<T, int64_t>)
               report_overflow<Op>(expression, n, l, r, validity);
           }
@@ -277,23 +380,23 @@ Vector FilterEvaluator::evaluate_arithmetic(Node& node) {
         auto* writable_validity = const_cast<uint8_t*>(validity);
         switch (op) {
           case ArithmeticOp::Add:
-            run(kernels::AddOp{});
+            run(loops::AddOp{});
             break;
           case ArithmeticOp::Subtract:
-            run(kernels::SubtractOp{});
+            run(loops::SubtractOp{});
             break;
           case ArithmeticOp::Multiply:
-            run(kernels::MultiplyOp{});
+            run(loops::MultiplyOp{});
             break;
           case ArithmeticOp::Divide:
             if constexpr (std::is_same_v<T, double>) {
-              kernels::division_loop<kernels::DivideOp>(n, l, r, out, writable_validity);
+              loops::division_loop<loops::DivideOp>(n, l, r, out, writable_validity);
             } else {
               WEIR_CHECK(false && "integer division is bound as float64");
             }
             break;
           case ArithmeticOp::Modulo:
-            kernels::division_loop<kernels::ModuloOp>(n, l, r, out, writable_validity);
+            loops::division_loop<loops::ModuloOp>(n, l, r, out, writable_validity);
             break;
         }
       });
@@ -346,25 +449,25 @@ Vector FilterEvaluator::evaluate_unary(Node& node) {
   if (kind == ExpressionKind::Not) {
     uint8_t single = 0;
     uint8_t* out = constant ? &single : scratch<uint8_t>(node.values, count_);
-    kernels::with_access<uint8_t>(input, rows_, [&](auto in) { kernels::not_loop(n, in, out); });
+    loops::with_access<uint8_t>(input, rows_, [&](auto in) { loops::not_loop(n, in, out); });
     finish(out, single);
   } else if (kind == ExpressionKind::Cast) {
     double single = 0;
     double* out = constant ? &single : scratch<double>(node.values, count_);
-    kernels::with_access<int64_t>(input, rows_,
-                                  [&](auto in) { kernels::cast_to_float_loop(n, in, out); });
+    loops::with_access<int64_t>(input, rows_,
+                                  [&](auto in) { loops::cast_to_float_loop(n, in, out); });
     finish(out, single);
   } else if (expression.type() == DataType::Float64) {  // Negate
     double single = 0;
     double* out = constant ? &single : scratch<double>(node.values, count_);
-    kernels::with_access<double>(input, rows_, [&](auto in) { kernels::negate_loop(n, in, out); });
+    loops::with_access<double>(input, rows_, [&](auto in) { loops::negate_loop(n, in, out); });
     finish(out, single);
   } else {
     int64_t single = 0;
     int64_t* out = constant ? &single : scratch<int64_t>(node.values, count_);
     const uint8_t* validity = constant ? nullptr : input.validity;
-    kernels::with_access<int64_t>(input, rows_, [&](auto in) {
-      if (!kernels::negate_loop(n, in, out, validity)) return;
+    loops::with_access<int64_t>(input, rows_, [&](auto in) {
+      if (!loops::negate_loop(n, in, out, validity)) return;
       for (size_t i = 0; i < n; ++i) {
         if ((validity == nullptr || validity[i] != 0) &&
             in[i] == std::numeric_limits<int64_t>::min()) {
@@ -413,15 +516,15 @@ Vector FilterEvaluator::evaluate_logical(Node& node) {
     const uint8_t* left_validity = no_nulls ? nullptr : accumulator.validity;
     if (!no_nulls && left_validity == nullptr) left_validity = all_valid();
     const uint8_t* right_validity = operand.validity != nullptr ? operand.validity : all_valid();
-    kernels::with_access<uint8_t>(accumulator, rows_, [&](auto l) {
-      kernels::with_access<uint8_t>(operand, rows_, [&](auto r) {
+    loops::with_access<uint8_t>(accumulator, rows_, [&](auto l) {
+      loops::with_access<uint8_t>(operand, rows_, [&](auto r) {
         if (no_nulls) {
-          if (is_and) kernels::logic_loop_without_nulls<true>(count_, l, r, out);
-          if (!is_and) kernels::logic_loop_without_nulls<false>(count_, l, r, out);
+          if (is_and) loops::logic_loop_without_nulls<true>(count_, l, r, out);
+          if (!is_and) loops::logic_loop_without_nulls<false>(count_, l, r, out);
         } else if (is_and) {
-          kernels::logic_loop<true>(count_, l, left_validity, r, right_validity, out, out_validity);
+          loops::logic_loop<true>(count_, l, left_validity, r, right_validity, out, out_validity);
         } else {
-          kernels::logic_loop<false>(count_, l, left_validity, r, right_validity, out,
+          loops::logic_loop<false>(count_, l, left_validity, r, right_validity, out,
                                      out_validity);
         }
       });
@@ -436,7 +539,7 @@ Vector FilterEvaluator::evaluate_logical(Node& node) {
   // x is TRUE, else NULL.
   ensure_output();
   const uint8_t* validity = accumulator.validity != nullptr ? accumulator.validity : all_valid();
-  kernels::with_access<uint8_t>(accumulator, rows_, [&](auto x) {
+  loops::with_access<uint8_t>(accumulator, rows_, [&](auto x) {
     for (size_t i = 0; i < count_; ++i) {
       const uint8_t decided = is_and ? (x[i] ^ 1) : x[i];
       out_validity[i] = validity[i] & decided;

@@ -36,6 +36,16 @@ struct Vector;
 // else (including OR) is evaluated over all rows in play with SQL's
 // three-valued logic, then the selection keeps the TRUE rows.
 //
+// Comparisons that are the predicate or a top-level AND operand, between an
+// int64/timestamp or float64 column and either a constant (a subtree
+// without columns: a literal, a promoted literal, constant arithmetic) or
+// another column of the same physical type, skip the vectors altogether: the
+// SIMD comparison filters (kernels/compare_filter.h) read the column and its
+// validity bitmap and narrow the selection directly. Their semantics are the
+// scalar ones (NULL drops the row; IEEE comparison for float64). A float64
+// column compared with a promoted int64 column (`f > i`) takes the general
+// path.
+//
 // Errors: int64 overflow in + - * or unary minus at a row that is evaluated
 // throws InputError("integer overflow in expression '...' ..."). Rows outside
 // the selection, and rows dropped by an earlier operand of a top-level AND,
@@ -60,18 +70,30 @@ class FilterEvaluator {
  private:
   // Per-node state, in pre-order (the root is node 0). A node's children
   // are child_ids_[first_child, first_child + child_count).
+  // How a Compare node runs when it is a filter conjunct (decided once, from
+  // the operand shapes and types; see the class comment).
+  enum class DirectCompare : uint8_t {
+    None,            // evaluated into vectors like any node
+    ColumnConstant,  // column op constant subtree
+    ConstantColumn,  // constant subtree op column
+    ColumnColumn,    // column op column
+  };
+
   struct Node {
     const Expression* expression;
     size_t first_child = 0;
     size_t child_count = 0;
     AlignedBuffer values;    // result values by position
     AlignedBuffer validity;  // result validity by position (uint8_t 0/1)
+    DirectCompare direct_compare = DirectCompare::None;
   };
 
   size_t add_node(const Expression& expression, MemoryTracker* tracker);
   // Narrows rows[0, count) to the rows where node `id` is TRUE; returns the
   // new count.
   size_t filter_rows(size_t id, uint32_t* rows, size_t count);
+  // filter_rows for a Compare node with a DirectCompare shape.
+  size_t filter_compare(size_t id, uint32_t* rows, size_t count);
 
   // Evaluates node `id` over the rows in `rows_` / `count_`.
   expression_internal::Vector evaluate(size_t id);
