@@ -34,20 +34,24 @@ bool equals_lowercase(std::string_view text, std::string_view lower) {
 
 }  // namespace
 
-bool parse_int64_field(std::string_view text, int64_t& value) {
+namespace csv_field_detail {
+
+bool parse_int64_general(std::string_view text, int64_t& value) {
   text = drop_plus_sign(trim_blanks(text));
   const char* end = text.data() + text.size();
   const auto [pointer, error] = std::from_chars(text.data(), end, value);
   return error == std::errc() && pointer == end && !text.empty();
 }
 
-bool parse_float64_field(std::string_view text, double& value) {
+bool parse_float64_general(std::string_view text, double& value) {
   text = drop_plus_sign(trim_blanks(text));
   if (text.empty()) return false;
   const char* end = text.data() + text.size();
   const auto result = fast_float::from_chars(text.data(), end, value);
   return result.ec == std::errc() && result.ptr == end;
 }
+
+}  // namespace csv_field_detail
 
 bool parse_bool_field(std::string_view text, bool& value) {
   text = trim_blanks(text);
@@ -119,13 +123,40 @@ bool parse_canonical_timestamp(std::string_view text, int64_t& value) {
   return true;
 }
 
-}  // namespace
-
-bool parse_timestamp_field(std::string_view text, int64_t& value) {
-  if (parse_canonical_timestamp(text, value)) return true;
+// Every form parse_timestamp accepts, blanks around allowed.
+bool parse_any_timestamp(std::string_view text, int64_t& value) {
   const std::optional<int64_t> parsed = parse_timestamp(trim_blanks(text));
   if (!parsed) return false;
   value = *parsed;
+  return true;
+}
+
+// The fields of a date parse_canonical_timestamp accepted.
+unsigned read_year(const char* chars) {
+  unsigned year = 0;
+  read_fixed_digits(chars, 4, year);
+  return year;
+}
+unsigned read_two_digits(const char* chars) {
+  unsigned value = 0;
+  read_fixed_digits(chars, 2, value);
+  return value;
+}
+
+}  // namespace
+
+bool parse_timestamp_field(std::string_view text, int64_t& value) {
+  return parse_canonical_timestamp(text, value) || parse_any_timestamp(text, value);
+}
+
+bool TimestampFieldParser::parse_remembering_date(std::string_view text, int64_t& value) {
+  if (!parse_canonical_timestamp(text, value)) return parse_any_timestamp(text, value);
+  dates_[1] = dates_[0];
+  dates_[0].key = date_key(text.data());
+  dates_[0].millis = days_from_civil(read_year(text.data()), read_two_digits(text.data() + 5),
+                                     read_two_digits(text.data() + 8)) *
+                     86'400'000;
+  dates_[0].known = true;
   return true;
 }
 

@@ -28,24 +28,16 @@ namespace weir {
 //    (or a lone '\r'): a final line without newline is a row, an empty one is
 //    not. Empty lines before that are records with one empty field.
 
-// Byte search in 8-byte words (SWAR): CSV fields and lines are short, so
-// this beats a memchr call per field. Never reads at or past `end`.
+// Byte search in 8-byte words (SWAR) for the byte-by-byte walks (quoted
+// records, error messages); the bulk of the text goes through the SIMD masks
+// of kernels/csv_structural_scan.h. Never reads at or past `end`.
 namespace csv_text {
 
 inline constexpr uint64_t kLowBits = 0x0101010101010101ull;
 inline constexpr uint64_t kLow7Bits = 0x7F7F7F7F7F7F7F7Full;
 
-// The high bit of each byte of `word` that equals `byte`, exactly (no false
-// positives, so the result may be counted).
-inline uint64_t bytes_equal_mask(uint64_t word, char byte) {
-  const uint64_t zero_where_equal = word ^ (kLowBits * static_cast<unsigned char>(byte));
-  const uint64_t low_bits_nonzero = (zero_where_equal & kLow7Bits) + kLow7Bits;
-  return ~(low_bits_nonzero | zero_where_equal | kLow7Bits);
-}
-
 // The high bit of the first byte of `word` that equals `byte` is set, and
-// no bit below it; bits above may be false positives (borrows). Cheaper than
-// bytes_equal_mask when only the first match matters.
+// no bit below it; bits above may be false positives (borrows).
 inline uint64_t first_byte_equal_mask(uint64_t word, char byte) {
   const uint64_t zero_where_equal = word ^ (kLowBits * static_cast<unsigned char>(byte));
   return (zero_where_equal - kLowBits) & ~zero_where_equal;
@@ -72,32 +64,6 @@ inline const char* find_comma_or_newline(const char* position, const char* end) 
   }
   while (position < end && *position != ',' && *position != '\n') ++position;
   return position;
-}
-
-// Moves past up to `wanted` '\n' in [position, end); returns how many it
-// passed and sets `after` to just past the last one passed (or `position`).
-inline size_t skip_newlines(const char* position, const char* end, size_t wanted,
-                            const char*& after) {
-  size_t passed = 0;
-  after = position;
-  if constexpr (kWordSearch) {
-    while (passed < wanted && end - position >= 8) {
-      // One bit per '\n' (bit 8i+7 for byte i), taken lowest first.
-      for (uint64_t found = bytes_equal_mask(load_word(position), '\n'); found != 0;
-           found &= found - 1) {
-        after = position + (std::countr_zero(found) >> 3) + 1;
-        if (++passed == wanted) return passed;
-      }
-      position += 8;
-    }
-  }
-  for (; passed < wanted && position < end; ++position) {
-    if (*position == '\n') {
-      ++passed;
-      after = position + 1;
-    }
-  }
-  return passed;
 }
 
 }  // namespace csv_text
@@ -170,12 +136,79 @@ inline const char* read_csv_field(const char* position, const char* end, CsvFiel
 // Appends the text of a quoted field with every "" turned into ".
 void unescape_csv_quotes(std::string_view quoted_text, std::string& out);
 
+// The field walk of the loader's record-by-record path (text holding quotes,
+// or records that are not all of one shape) over a run of whole records:
+// gives exactly what read_csv_field gives, but finds the ',' or '\n' that
+// ends an unquoted field from SIMD masks of the text
+// (kernels/csv_structural_scan.h), computed a window of kWindowBlocks * 64
+// bytes at a time. Quoted fields, needing the escape rules, take
+// read_csv_field.
+//
+// Contract: one thread; [begin, end) stays valid while the reader is used.
+class CsvFieldReader {
+ public:
+  CsvFieldReader(const char* begin, const char* end)
+      : end_(end), window_begin_(begin), window_end_(begin) {}
+
+  // As read_csv_field(position, end, field). Successive calls must not go
+  // backwards (`position` at or past the previous call's).
+  const char* read(const char* position, CsvField& field) {
+    if (position < end_ && *position == '"') return read_csv_field(position, end_, field);
+    field.quoted = false;
+    field.has_escaped_quotes = false;
+    field.has_text_after_quote = false;
+    field.unterminated = false;
+    field.embedded_newlines = 0;
+    field.begin = position;
+    const char* separator = next_separator(position);
+    field.end = separator;
+    field.ends_record = separator == end_ || *separator == '\n';
+    if (field.ends_record && field.end > field.begin && field.end[-1] == '\r') --field.end;
+    return separator == end_ ? end_ : separator + 1;
+  }
+
+ private:
+  static constexpr size_t kWindowBlocks = 64;
+
+  // The first ',' or '\n' at or after `from`, or end_.
+  const char* next_separator(const char* from) {
+    while (true) {
+      if (from >= window_end_) {
+        if (from >= end_) return end_;
+        load_window(from);
+      }
+      const auto offset = static_cast<size_t>(from - window_begin_);
+      size_t block = offset / 64;
+      uint64_t bits = separators_[block] & (~uint64_t{0} << (offset % 64));
+      while (bits == 0) {
+        if (++block == window_blocks_) break;
+        bits = separators_[block];
+      }
+      if (bits != 0) return window_begin_ + block * 64 + std::countr_zero(bits);
+      from = window_end_;
+    }
+  }
+  // Masks for [from, from + kWindowBlocks * 64), cut at end_.
+  void load_window(const char* from);
+
+  const char* end_;
+  const char* window_begin_;
+  const char* window_end_;
+  size_t window_blocks_ = 0;
+  uint64_t separators_[kWindowBlocks];  // ',' or '\n', bit i of block b = byte 64 b + i
+};
+
 // The serial structural scan of one file: cuts runs of whole records.
 //
-// Stretches of text without '"' (found with memchr, a window at a time) are
-// cut by counting newlines a word at a time; records holding a '"' take a
-// quote-aware walk. Physical lines are counted so every record's first line
-// is known (line 1 is the first line of the file).
+// The text is scanned a chunk at a time into SIMD masks of record ends:
+// '\n' outside quoted fields, by quote parity (FindCsvRecordEnds in
+// kernels/csv_structural_scan.h); records are counted 64 bytes at a time
+// with popcounts. A record holding a quote that parity cannot describe (a
+// '"' inside an unquoted field, or after a closing quote), an unterminated
+// quote and a last record without newline take the byte-by-byte walk, so
+// the cuts, line numbers and error messages are those of read_csv_field.
+// Physical lines are counted so every record's first line is known (line 1
+// is the first line of the file).
 //
 // Contract: one thread at a time (the source's serial next_morsel stage).
 // The text must stay valid while the scanner is used.
@@ -206,23 +239,23 @@ class CsvRowScanner {
   bool done() const;
 
  private:
-  // Walks a record that holds a '"' somewhere; returns where the next record
-  // starts and advances line_ past the record's lines.
-  const char* skip_quoted_record(const char* record_start);
-  // Where the stretch without '"' that starts at `from` ends: at the first
-  // '"' within kQuoteSearchWindowBytes, else at the end of that window (or
-  // text_end_).
-  const char* find_quote_free_end(const char* from) const;
+  // Moves past up to `wanted` (> 0) records from position_ with the SIMD
+  // masks; returns how many. Stops after a record that needed the walk.
+  size_t scan_records(size_t wanted);
+  // Walks one record byte by byte (mirrors read_csv_field, without building
+  // fields); returns where the next record starts and advances line_ past
+  // the record's lines.
+  const char* walk_record(const char* record_start);
 
-  static constexpr size_t kQuoteSearchWindowBytes = size_t{1} << 20;
+  // Bytes scanned per kernel call: past the records wanted, at most this
+  // much is looked at.
+  static constexpr size_t kScanChunkBytes = 4096;
   [[noreturn]] void throw_unterminated_quote(uint64_t line, size_t field_index) const;
 
   const char* text_begin_;
   const char* text_end_;
-  const char* position_;
-  // [position_, quote_free_end_) holds no '"' (once quote_free_end_ > position_).
-  const char* quote_free_end_;
-  uint64_t line_ = 1;
+  const char* position_;  // a record start
+  uint64_t line_ = 1;     // the line of position_
   std::string path_;
   std::vector<std::string> field_names_;
 };

@@ -58,6 +58,9 @@ struct Reduction {
   Masked masked;
   Scalar scalar;
 };
+// Spelled out: clang 14 (the fuzz build) lacks C++20 aggregate deduction.
+template <class Four, class One, class MaskedFour, class Masked, class Scalar>
+Reduction(Four, One, MaskedFour, Masked, Scalar) -> Reduction<Four, One, MaskedFour, Masked, Scalar>;
 
 // Rows [begin, end), begin a multiple of 64 when there is a bitmap, which is
 // read 64 rows at a time: an all-valid word takes the unmasked path, an

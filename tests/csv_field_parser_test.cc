@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "runtime/timestamp.h"
 
@@ -118,6 +121,117 @@ TEST(CsvFieldParserTest, MessageTextIsEscapedAndTruncated) {
   EXPECT_EQ(field_text_for_message(std::string(99, 'x') + "\xC3\xA9" + "tail"),
             std::string(99, 'x') + "...");
   EXPECT_EQ(field_text_for_message(std::string(100, 'x')), std::string(100, 'x'));
+}
+
+// Random short texts near the fast paths' forms (digits, one sign, one
+// '.', blanks, exponents, letters), read in place from a buffer with junk
+// after them, so the word-at-a-time reads see arbitrary bytes past the field.
+std::string random_number_text(std::mt19937_64& random) {
+  static const std::string kAlphabet = "0123456789012345678901234567890123456789-+. e/:x";
+  std::string text;
+  const size_t length = random() % (random() % 4 == 0 ? 22 : 10);
+  for (size_t i = 0; i < length; ++i) text += kAlphabet[random() % kAlphabet.size()];
+  if (random() % 3 == 0 && !text.empty()) {
+    // Mostly well formed: [-]digits[.digits].
+    text = (random() % 4 == 0 ? "-" : "") + std::to_string(random() % 100000000) +
+           (random() % 2 ? "." + std::string(random() % 4, '0') + std::to_string(random() % 1000)
+                         : "");
+  }
+  return text;
+}
+
+TEST(CsvFieldParserTest, FastPathsMatchTheGeneralParsers) {
+  std::mt19937_64 random(12);
+  for (int trial = 0; trial < 300000; ++trial) {
+    const std::string text = random_number_text(random);
+    std::string buffer = text;
+    for (int junk = 0; junk < 8; ++junk) buffer += "0.-9,\n\"x"[random() % 8];
+    const std::string_view in_place(buffer.data(), text.size());
+
+    int64_t expected_int = 0, int_value = 0, int_padded = 0;
+    const bool int_parsed = csv_field_detail::parse_int64_general(text, expected_int);
+    ASSERT_EQ(parse_int64_field(text, int_value), int_parsed) << text;
+    ASSERT_EQ(parse_int64_field(in_place, buffer.size(), int_padded), int_parsed) << text;
+    if (int_parsed) {
+      ASSERT_EQ(int_value, expected_int) << text;
+      ASSERT_EQ(int_padded, expected_int) << text;
+    }
+
+    double expected_float = 0, float_value = 0, float_padded = 0;
+    const bool float_parsed = csv_field_detail::parse_float64_general(text, expected_float);
+    ASSERT_EQ(parse_float64_field(text, float_value), float_parsed) << text;
+    ASSERT_EQ(parse_float64_field(in_place, buffer.size(), float_padded), float_parsed) << text;
+    if (float_parsed) {
+      // Bit for bit (the sign of zero included).
+      ASSERT_EQ(std::bit_cast<uint64_t>(float_value), std::bit_cast<uint64_t>(expected_float))
+          << text;
+      ASSERT_EQ(std::bit_cast<uint64_t>(float_padded), std::bit_cast<uint64_t>(expected_float))
+          << text;
+    }
+  }
+}
+
+TEST(CsvFieldParserTest, FastPathsOnTheirEdges) {
+  int64_t value = 0;
+  const std::string padded = "12345678,99999999,-0,00000007,123456789,12345678901234567890\n";
+  EXPECT_TRUE(parse_int64_field(std::string_view(padded.data(), 8), padded.size(), value));
+  EXPECT_EQ(value, 12345678);
+  EXPECT_TRUE(parse_int64_field(std::string_view(padded.data() + 9, 8), padded.size() - 9, value));
+  EXPECT_EQ(value, 99999999);
+  EXPECT_TRUE(
+      parse_int64_field(std::string_view(padded.data() + 18, 2), padded.size() - 18, value));
+  EXPECT_EQ(value, 0);
+  EXPECT_TRUE(
+      parse_int64_field(std::string_view(padded.data() + 21, 8), padded.size() - 21, value));
+  EXPECT_EQ(value, 7);
+  EXPECT_TRUE(
+      parse_int64_field(std::string_view(padded.data() + 30, 9), padded.size() - 30, value));
+  EXPECT_EQ(value, 123456789);
+  EXPECT_FALSE(
+      parse_int64_field(std::string_view(padded.data() + 40, 20), padded.size() - 40, value));
+  double real = 0;
+  for (const char* text :
+       {"35.68", "-0.00", "0.1", "9999999.", "1.2345678", "12345.678", "007.50"}) {
+    std::string buffer = std::string(text) + "........";
+    double expected = 0;
+    const bool parsed = csv_field_detail::parse_float64_general(text, expected);
+    ASSERT_EQ(parse_float64_field(std::string_view(buffer.data(), std::strlen(text)), buffer.size(),
+                                  real),
+              parsed)
+        << text;
+    if (parsed) EXPECT_EQ(std::bit_cast<uint64_t>(real), std::bit_cast<uint64_t>(expected)) << text;
+  }
+}
+
+// The date-remembering parser gives what parse_timestamp_field gives, over
+// runs of one date, dates alternating (a file starting at midnight with
+// rows out of order), and malformed times after a known date.
+TEST(CsvFieldParserTest, TimestampFieldParserMatchesParseTimestampField) {
+  std::mt19937_64 random(31);
+  TimestampFieldParser parser;
+  int64_t unused = 0;
+  // A date never read is not known, whatever its bytes.
+  EXPECT_FALSE(parser.parse(std::string(10, '\0') + "T00:00:00Z", unused));
+  const std::vector<std::string> dates = {"2025-12-31", "2026-01-01", "2024-02-29", "1969-12-31"};
+  for (int trial = 0; trial < 200000; ++trial) {
+    const auto two = [&](int limit) {
+      const int value = static_cast<int>(random() % static_cast<uint64_t>(limit));
+      return std::string(1, static_cast<char>('0' + value / 10)) +
+             static_cast<char>('0' + value % 10);
+    };
+    std::string text = dates[random() % (trial % 1000 < 500 ? 1 : dates.size())] + "T" + two(25) +
+                       ":" + two(61) + ":" + two(62);
+    if (random() % 2) text += "." + std::to_string(100 + random() % 900);
+    text += "Z";
+    if (random() % 10 == 0) text[10 + random() % (text.size() - 10)] = "0:-T.Zx/z "[random() % 10];
+    if (random() % 50 == 0) text = " " + text;
+    int64_t expected = 0, value = 0;
+    const bool parsed = parse_timestamp_field(text, expected);
+    ASSERT_EQ(parser.parse(text, value), parsed) << text;
+    if (parsed) {
+      ASSERT_EQ(value, expected) << text;
+    }
+  }
 }
 
 }  // namespace

@@ -281,6 +281,11 @@ TEST(CsvSourceTest, RejectsWrongFieldCount) {
   EXPECT_EQ(read_error("a,b\n1,2\n3,4,\n", schema), "in.csv:3: expected 2 fields, found 3: \"3,4,\"");
   // The count is reported before a value error it explains (a stray comma).
   EXPECT_EQ(read_error("a,b\n1,x,2\n", schema), "in.csv:2: expected 2 fields, found 3: \"1,x,2\"");
+  // Records of one field where two are expected, in pairs: every second
+  // separator is a '\n' (the column-at-a-time path must still see it).
+  const Schema strings = make_schema({{"a", DataType::String}, {"b", DataType::String}});
+  EXPECT_EQ(read_error("a,b\n1\n2\n", strings), "in.csv:2: expected 2 fields, found 1: \"1\"");
+  EXPECT_EQ(read_error("a,b\n1,2\n3\n4", strings), "in.csv:3: expected 2 fields, found 1: \"3\"");
   // The record's first line, for a record spanning lines.
   EXPECT_EQ(read_error("a,b\n1,2\n\"3\n\",4,5\n", schema), "in.csv:3: expected 2 fields, found 3: \"\\\"3\"");
 }
