@@ -199,7 +199,9 @@ TEST(CsvFieldParserTest, FastPathsOnTheirEdges) {
                                   real),
               parsed)
         << text;
-    if (parsed) EXPECT_EQ(std::bit_cast<uint64_t>(real), std::bit_cast<uint64_t>(expected)) << text;
+    if (parsed) {
+      EXPECT_EQ(std::bit_cast<uint64_t>(real), std::bit_cast<uint64_t>(expected)) << text;
+    }
   }
 }
 
