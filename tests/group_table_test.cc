@@ -157,17 +157,21 @@ TEST(GroupTableDirectIndexing, MatchesAReferenceMapUnderRangeChangesNullsAndMerg
                                                 std::numeric_limits<int64_t>::min(), 123}[random() % 6];
       Batch batch(schema);
       const size_t rows = 1 + random() % 700;
+      // base + offset, or base - offset where adding would pass INT64_MAX.
+      auto near_base = [&](uint64_t span) {
+        const auto offset = static_cast<int64_t>(random() % span);
+        return base > std::numeric_limits<int64_t>::max() - offset ? base - offset : base + offset;
+      };
       for (size_t r = 0; r < rows; ++r) {
         std::optional<int64_t> key;
         switch (regime) {
-          case 0: key = base + static_cast<int64_t>(random() % 50); break;
-          case 1: key = base + static_cast<int64_t>(random() % 5000); break;
+          case 0: key = near_base(50); break;
+          case 1: key = near_base(5000); break;
           case 2: key = static_cast<int64_t>(random() % 40'000'000) - 20'000'000; break;
           case 3: key = static_cast<int64_t>(random()); break;
-          case 4: if (random() % 4 != 0) key = base + static_cast<int64_t>(random() % 30); break;
-          default: key = base + static_cast<int64_t>(random() % 100'000); break;
+          case 4: if (random() % 4 != 0) key = near_base(30); break;
+          default: key = near_base(100'000); break;
         }
-        if (base > 0 && key && *key < 0 && regime != 3 && regime != 2) key = base;  // no wrap-around
         key ? batch.column(0).append_int64(*key) : batch.column(0).append_null();
         ++expected[key];
       }
