@@ -155,14 +155,22 @@ LoadedPipeline build_from(const Json& root, const std::optional<std::string>& ou
 
   if (top.has("window")) {
     FieldReader window(top.required("window"), "window");
-    window.allow_only({"type", "size"});
+    window.allow_only({"type", "size", "slide", "allowed_lateness"});
     const std::string window_type = window.string("type");
-    if (window_type != "tumbling") {
-      FieldReader::fail("window.type", "unknown window type '" + window_type + "' (supported: tumbling)");
-    }
     const int64_t window_size = window.duration("size");
     if (window_size <= 0) FieldReader::fail("window.size", "must be greater than zero");
-    builder.tumbling_window(window_size);
+    if (window_type == "tumbling") {
+      if (window.has("slide")) FieldReader::fail("window.slide", "a tumbling window has no slide (use type hopping)");
+      builder.tumbling_window(window_size);
+    } else if (window_type == "hopping") {
+      const int64_t slide = window.duration("slide");
+      if (slide <= 0) FieldReader::fail("window.slide", "must be greater than zero");
+      if (slide > window_size) FieldReader::fail("window.slide", "must not exceed window.size");
+      builder.hopping_window(window_size, slide);
+    } else {
+      FieldReader::fail("window.type", "unknown window type '" + window_type + "' (supported: tumbling, hopping)");
+    }
+    if (window.has("allowed_lateness")) builder.allowed_lateness(window.duration("allowed_lateness"));
   }
 
   if (top.has("group_by")) {

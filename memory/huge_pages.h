@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <type_traits>
+#include <utility>
 
 namespace weir {
 
@@ -22,7 +24,10 @@ void* allocate_maybe_huge(size_t bytes, size_t alignment);
 void free_maybe_huge(void* pointer) noexcept;
 
 // A std allocator over allocate_maybe_huge, for std::vector members of
-// large tables.
+// large tables. resize(n) without a value leaves trivial elements
+// uninitialized (no serial zero-fill of fresh pages: whoever writes them
+// first, possibly in parallel, also takes the page faults); an explicit
+// value, as in vector(n, 0), still initializes.
 template <typename T>
 struct HugePageAllocator {
   using value_type = T;
@@ -31,6 +36,14 @@ struct HugePageAllocator {
   HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
   T* allocate(size_t count) { return static_cast<T*>(allocate_maybe_huge(count * sizeof(T), alignof(T))); }
   void deallocate(T* pointer, size_t) noexcept { free_maybe_huge(pointer); }
+  template <typename U>
+  void construct(U* pointer) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(pointer)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* pointer, Args&&... args) {
+    ::new (static_cast<void*>(pointer)) U(std::forward<Args>(args)...);
+  }
   template <typename U>
   bool operator==(const HugePageAllocator<U>&) const noexcept {
     return true;

@@ -34,8 +34,10 @@ int64_t saturating_subtract(int64_t value, int64_t delta) {
 struct WorkerState {
   std::unique_ptr<FilterEvaluator> filter;
   std::unique_ptr<WindowAggregation::LocalState> aggregation;
-  std::vector<int64_t> max_before;
-  std::vector<int64_t> window_starts;
+  std::vector<int64_t> closing;        // per row: watermark before it - allowed lateness
+  std::vector<int64_t> window_starts;  // per row: its newest window
+  std::vector<int64_t> older_starts;   // per row: an older (hopping) window
+  SelectionVector older_selection;
   uint64_t rows_late = 0;
 };
 
@@ -199,7 +201,11 @@ class EpochExecutor::Impl {
   }
 
   void combine_into(WindowAggregation::GlobalState& global) {
-    for (WorkerState& worker : workers_) fragment_.aggregation->combine(*worker.aggregation, global);
+    std::vector<WindowAggregation::LocalState*> locals;
+    for (WorkerState& worker : workers_) locals.push_back(worker.aggregation.get());
+    fragment_.aggregation->combine(locals, global, [this](size_t count, const std::function<void(size_t)>& body) {
+      parallel_for(count, body);
+    });
   }
 
   void parallel_for(size_t count, const std::function<void(size_t)>& body) {
@@ -229,8 +235,8 @@ class EpochExecutor::Impl {
 
   void process_morsel(Batch& batch, int64_t min_event_time, int64_t max_event_time, int64_t max_event_time_before,
                       WorkerState& worker) {
-    const std::optional<TumblingWindow>& window_spec = fragment_.aggregation->spec().window;
-    if (!window_spec) {
+    const WindowAggregationSpec& spec = fragment_.aggregation->spec();
+    if (!spec.window) {
       // No window: nothing is ever late; every selected row is aggregated.
       if (worker.filter) worker.filter->filter(batch, batch.selection());
       fragment_.aggregation->consume(batch, batch.selection(), nullptr, *worker.aggregation);
@@ -239,39 +245,73 @@ class EpochExecutor::Impl {
     const size_t rows = batch.num_rows();
     // Read through a const column: a zero-copy view must not be copied.
     const int64_t* times = std::as_const(batch).column(fragment_.event_time_column).int64_data();
-    const TumblingWindow window = *window_spec;
+    const TimeWindow window = *spec.window;
+    // The newest window of every row (its only one when tumbling).
     worker.window_starts.resize(rows);
-    kernels::AssignTumblingWindows(times, rows, window.size_millis, worker.window_starts.data());
+    kernels::AssignTumblingWindows(times, rows, window.slide_millis, worker.window_starts.data());
 
-    // Late: the row's window closed by the watermark of the rows before it.
-    // No row can be late when even the earliest window of the morsel ends
-    // after the highest watermark any of its rows sees (the common case:
-    // event time nearly ordered): then skip the per-row scan.
+    // A row is late for a window when the window's end + allowed lateness
+    // <= the watermark of the rows before it, i.e. when the end <= that
+    // watermark - allowed lateness (the "closing watermark"). A row late for
+    // all its windows (for its newest) is late: dropped and counted.
+    // No row can be late for any window when even the oldest window of the
+    // morsel's earliest row ends after the highest closing watermark any of
+    // its rows sees (the common case: event time nearly ordered): then skip
+    // the per-row scan.
     const int64_t delay = fragment_.watermark_delay_millis;
-    const int64_t highest_watermark = saturating_subtract(std::max(max_event_time_before, max_event_time), delay);
-    const int64_t earliest_end =
-        window.end_of_window_starting(kernels::TumblingWindowStart(min_event_time, window.size_millis));
-    if (earliest_end > highest_watermark) {
-      if (worker.filter) worker.filter->filter(batch, batch.selection());
-      fragment_.aggregation->consume(batch, batch.selection(), worker.window_starts.data(), *worker.aggregation);
-      return;
+    const int64_t lateness = spec.allowed_lateness_millis;
+    const int64_t highest_closing = saturating_subtract(
+        saturating_subtract(std::max(max_event_time_before, max_event_time), delay), lateness);
+    const int64_t newest_of_earliest = kernels::TumblingWindowStart(min_event_time, window.slide_millis);
+    int64_t oldest_start_of_earliest = newest_of_earliest;
+    for (size_t back = 1; back < window.max_windows_per_row(); ++back) {
+      if (!window.older_window_start(min_event_time, newest_of_earliest, back, &oldest_start_of_earliest)) break;
     }
-    worker.max_before.resize(rows);
-    kernels::RunningMaxBefore(times, rows, max_event_time_before, worker.max_before.data());
+    const bool may_be_late = window.end_of_window_starting(oldest_start_of_earliest) <= highest_closing;
     SelectionVector& selection = batch.selection();
-    uint32_t* selected = selection.data();
-    size_t kept = 0;
-    for (size_t row = 0; row < rows; ++row) {
-      const int64_t watermark = saturating_subtract(worker.max_before[row], delay);
-      const int64_t end = window.end_of_window_starting(worker.window_starts[row]);
-      selected[kept] = static_cast<uint32_t>(row);
-      kept += end > watermark ? 1 : 0;
+    if (may_be_late) {
+      worker.closing.resize(rows);
+      kernels::RunningMaxBefore(times, rows, max_event_time_before, worker.closing.data());
+      for (size_t row = 0; row < rows; ++row) {
+        worker.closing[row] = saturating_subtract(saturating_subtract(worker.closing[row], delay), lateness);
+      }
+      uint32_t* selected = selection.data();
+      size_t kept = 0;
+      for (size_t row = 0; row < rows; ++row) {
+        const int64_t end = window.end_of_window_starting(worker.window_starts[row]);
+        selected[kept] = static_cast<uint32_t>(row);
+        kept += end > worker.closing[row] ? 1 : 0;
+      }
+      selection.resize(kept);
+      worker.rows_late += rows - kept;
     }
-    selection.resize(kept);
-    worker.rows_late += rows - kept;
 
     if (worker.filter) worker.filter->filter(batch, selection);
+    // Every remaining row is on time for its newest window.
     fragment_.aggregation->consume(batch, selection, worker.window_starts.data(), *worker.aggregation);
+    if (window.tumbling()) return;
+
+    // Hopping: the older windows of each row, one pass per step back, each
+    // keeping the rows that window holds and that are on time for it.
+    worker.older_starts.resize(rows);
+    const uint32_t* candidates = selection.data();
+    const size_t candidate_count = selection.size();
+    for (size_t back = 1; back < window.max_windows_per_row(); ++back) {
+      worker.older_selection.resize(candidate_count);
+      uint32_t* chosen = worker.older_selection.data();
+      size_t kept = 0;
+      for (size_t i = 0; i < candidate_count; ++i) {
+        const uint32_t row = candidates[i];
+        int64_t start = 0;
+        if (!window.older_window_start(times[row], worker.window_starts[row], back, &start)) continue;
+        if (may_be_late && window.end_of_window_starting(start) <= worker.closing[row]) continue;
+        worker.older_starts[row] = start;
+        chosen[kept++] = row;
+      }
+      worker.older_selection.resize(kept);
+      if (kept == 0) continue;
+      fragment_.aggregation->consume(batch, worker.older_selection, worker.older_starts.data(), *worker.aggregation);
+    }
   }
 
   std::unique_ptr<Batch> take_batch(const Source& source) {

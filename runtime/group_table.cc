@@ -36,7 +36,7 @@ constexpr size_t kInitialSlots = 256;
 
 GroupTable::GroupTable(const std::vector<GroupKeyColumn>& keys, const AggregateStateLayout& layout,
                        MemoryTracker* tracker)
-    : keys_(keys), layout_(layout), slots_(kInitialSlots, 0), slot_mask_(kInitialSlots - 1),
+    : keys_(keys), layout_(layout), tracker_(tracker), slots_(kInitialSlots, 0), slot_mask_(kInitialSlots - 1),
       blocks_(tracker), arena_(tracker, 16 * 1024) {
   for (size_t k = 0; k < keys_.size(); ++k) {
     if (keys_[k].type == DataType::String) string_key_indices_.push_back(k);
@@ -203,6 +203,19 @@ void GroupTable::rebuild_direct(int64_t base, uint64_t span) {
   }
   direct_.swap(fresh);
   direct_base_ = base;
+  // At most `span` groups can exist while direct indexing serves the table:
+  // reserve room for all of them once. Untouched capacity is only address
+  // space (pages are faulted in when first written), and the group vectors
+  // never double and copy again, which on large tables cost more than the
+  // aggregation itself (page faults on every doubling).
+  // (Bounded, so that sparse key ranges do not reserve gigabytes.)
+  constexpr size_t kMaxReservedBytes = size_t{4} << 30;
+  const size_t groups = static_cast<size_t>(span);
+  if (groups * (words_per_key() * sizeof(uint64_t) + sizeof(uint64_t) + layout_.block_bytes()) <= kMaxReservedBytes) {
+    key_words_.reserve(groups * words_per_key());
+    group_hashes_.reserve(groups);
+    blocks_.reserve(groups * layout_.block_bytes());
+  }
 }
 
 bool GroupTable::same_key(uint32_t group, const uint64_t* words, const Batch* batch, uint32_t row,
@@ -226,6 +239,8 @@ uint32_t GroupTable::insert_group(uint64_t hash, const uint64_t* words, const Ba
                                   const std::string_view* strings, size_t slot) {
   WEIR_CHECK(num_groups_ < 0xFFFFFFFEULL);
   const auto group = static_cast<uint32_t>(num_groups_++);
+  key_ordered_ = false;
+  if (keys_.size() == 1 && words[1] != 0) null_group_ = group;
   key_words_.insert(key_words_.end(), words, words + words_per_key());
   group_hashes_.push_back(hash);
   if (direct_eligible_ && words[1] == 0) {
@@ -359,66 +374,101 @@ void GroupTable::append_key(uint32_t group, size_t key_index, Column& out) const
   throw InternalError("unsupported group key type");
 }
 
-std::vector<uint32_t> GroupTable::groups_in_key_order() const {
-  std::vector<uint32_t> order;
-  order.reserve(num_groups_);
-  if (keys_.empty()) {
-    for (uint32_t g = 0; g < num_groups_; ++g) order.push_back(g);
-    return order;
+uint64_t GroupTable::hash_key_words(const uint64_t* words, size_t count) { return hash_words(words, count); }
+
+int GroupTable::compare_keys(const GroupTable& x, uint32_t a, const GroupTable& y, uint32_t b) {
+  const size_t key_count = x.keys_.size();
+  const size_t string_count = x.string_key_indices_.size();
+  const uint64_t* wa = x.key_words_of(a);
+  const uint64_t* wb = y.key_words_of(b);
+  const uint64_t nulls_a = wa[key_count];
+  const uint64_t nulls_b = wb[key_count];
+  size_t string_index = 0;
+  for (size_t k = 0; k < key_count; ++k) {
+    const uint64_t bit = uint64_t{1} << k;
+    const bool is_string = x.keys_[k].type == DataType::String;
+    const size_t s = string_index;
+    if (is_string) ++string_index;
+    if ((nulls_a & bit) != (nulls_b & bit)) return (nulls_a & bit) != 0 ? 1 : -1;  // NULLs last
+    if ((nulls_a & bit) != 0) continue;
+    if (is_string) {
+      const std::string_view left = x.strings_[size_t{a} * string_count + s];
+      const std::string_view right = y.strings_[size_t{b} * string_count + s];
+      if (left != right) return left < right ? -1 : 1;
+    } else if (wa[k] != wb[k]) {
+      return static_cast<int64_t>(wa[k]) < static_cast<int64_t>(wb[k]) ? -1 : 1;
+    }
   }
-  if (keys_.size() == 1 && keys_[0].type != DataType::String) {
-    // The direct array is in key order already: walk it (when it holds
-    // every non-NULL group), then the NULL group last.
-    std::vector<uint32_t> null_groups;
+  return 0;
+}
+
+void GroupTable::sorted_single_keys(std::vector<int64_t>& keys, std::vector<uint32_t>& groups) const {
+  keys.clear();
+  groups.clear();
+  keys.reserve(num_groups_);
+  groups.reserve(num_groups_);
+  uint32_t null_group = 0;
+  bool has_null = false;
+  for (uint32_t g = 0; g < num_groups_ && !has_null; ++g) {
+    if (key_words_of(g)[1] != 0) {
+      null_group = g;
+      has_null = true;
+    }
+  }
+  const size_t non_null = num_groups_ - (has_null ? 1 : 0);
+  if (key_ordered_) {
     for (uint32_t g = 0; g < num_groups_; ++g) {
-      if (key_words_of(g)[1] != 0) null_groups.push_back(g);
+      if (has_null && g == null_group) continue;
+      keys.push_back(static_cast<int64_t>(key_words_of(g)[0]));
+      groups.push_back(g);
     }
-    if (!direct_.empty()) {
-      for (uint32_t entry : direct_) {
-        if (entry != 0) order.push_back(entry - 1);
+  } else if (!direct_.empty()) {
+    // The direct array is in key order already: walk it (when it holds every
+    // non-NULL group).
+    const uint64_t base = static_cast<uint64_t>(direct_base_);
+    for (size_t index = 0; index < direct_.size(); ++index) {
+      if (direct_[index] != 0) {
+        keys.push_back(static_cast<int64_t>(base + index));
+        groups.push_back(direct_[index] - 1);
       }
-      if (order.size() + null_groups.size() == num_groups_) {
-        order.insert(order.end(), null_groups.begin(), null_groups.end());
-        return order;
-      }
-      order.clear();
     }
+  }
+  if (keys.size() != non_null) {
     // Sort contiguous (key, group) pairs rather than group ids through an
     // indirection: far fewer cache misses for large tables.
     std::vector<std::pair<int64_t, uint32_t>> pairs;
-    pairs.reserve(num_groups_);
+    pairs.reserve(non_null);
     for (uint32_t g = 0; g < num_groups_; ++g) {
       const uint64_t* words = key_words_of(g);
       if (words[1] == 0) pairs.emplace_back(static_cast<int64_t>(words[0]), g);
     }
     std::sort(pairs.begin(), pairs.end());
-    for (const auto& pair : pairs) order.push_back(pair.second);
-    order.insert(order.end(), null_groups.begin(), null_groups.end());
+    keys.clear();
+    groups.clear();
+    for (const auto& pair : pairs) {
+      keys.push_back(pair.first);
+      groups.push_back(pair.second);
+    }
+  }
+  if (has_null) groups.push_back(null_group);
+}
+
+std::vector<uint32_t> GroupTable::groups_in_key_order() const {
+  std::vector<uint32_t> order;
+  if (keys_.empty() || key_ordered_) {
+    order.resize(num_groups_);
+    for (uint32_t g = 0; g < num_groups_; ++g) order[g] = g;
     return order;
   }
-  for (uint32_t g = 0; g < num_groups_; ++g) order.push_back(g);
-  const size_t string_count = string_key_indices_.size();
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    const uint64_t* wa = key_words_of(a);
-    const uint64_t* wb = key_words_of(b);
-    size_t s = 0;
-    for (size_t k = 0; k < keys_.size(); ++k) {
-      const bool null_a = (wa[keys_.size()] >> k) & 1;
-      const bool null_b = (wb[keys_.size()] >> k) & 1;
-      const bool is_string = keys_[k].type == DataType::String;
-      if (null_a != null_b) return null_b;  // NULLs last
-      if (!null_a) {
-        if (is_string) {
-          const int order_of = strings_[size_t{a} * string_count + s].compare(strings_[size_t{b} * string_count + s]);
-          if (order_of != 0) return order_of < 0;
-        } else if (wa[k] != wb[k]) {
-          return static_cast<int64_t>(wa[k]) < static_cast<int64_t>(wb[k]);
-        }
-      }
-      if (is_string) ++s;
-    }
-    return false;
-  });
+  if (keys_.size() == 1 && keys_[0].type != DataType::String) {
+    std::vector<int64_t> keys;
+    sorted_single_keys(keys, order);
+    return order;
+  }
+  order.resize(num_groups_);
+  for (uint32_t g = 0; g < num_groups_; ++g) order[g] = g;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return compare_keys(*this, a, *this, b) < 0; });
   return order;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "memory/huge_pages.h"
 #include "runtime/aggregate_state.h"
 #include "runtime/batch.h"
+#include "runtime/parallel_for.h"
 
 namespace weir {
 
@@ -40,8 +42,9 @@ struct GroupProbeScratch {
 // small range (at most kMaxDirectSpan, and not much sparser than the rows
 // seen), an array indexed by key - base maps straight to the group, with no
 // hashing or probing; it also yields the groups in key order without
-// sorting. The hash slots stay complete, so the table can fall back to them
-// at any time (a batch with NULL keys or keys outside the range).
+// sorting. While direct indexing serves new groups the hash slots are not
+// maintained; they are rebuilt when the table falls back to them (a batch
+// with NULL keys or keys outside the range).
 //
 // Contract: one owner thread at a time (thread-local during an epoch, the
 // driver thread while combining and emitting). The key columns and the state
@@ -60,6 +63,26 @@ class GroupTable {
 
   // Folds every group of `other` (same keys and layout) into this table.
   void merge_from(const GroupTable& other);
+
+  // Folds `other` into this table in parallel when both use direct indexing
+  // and this table's direct array can cover `other`'s keys: chunks of the
+  // key range merge on the workers, keys new to this table are inserted
+  // afterwards on the calling thread in key order. Returns false, changing
+  // nothing, when that does not apply (then use merge_from). Runs on the
+  // thread that owns both tables.
+  bool merge_direct_in_parallel(const GroupTable& other, const ParallelFor& parallel_for);
+
+  // Merges `sources` (at least one; same keys and layout) into a new table
+  // whose groups are numbered in key order, so emitting it reads memory
+  // sequentially. The work is split into key ranges (splitters taken from
+  // the largest source, located in the others by binary search) merged in
+  // parallel with `parallel_for`. The sources are consumed: their arenas
+  // (string keys, string min/max states) move into the result, so their
+  // strings are not copied. Runs on the thread that owns every source.
+  // `keys_per_range` sets the size of the key ranges (tests use small ones).
+  static std::unique_ptr<GroupTable> merge_in_key_order(std::vector<std::unique_ptr<GroupTable>> sources,
+                                                        const ParallelFor& parallel_for, MemoryTracker* tracker,
+                                                        size_t keys_per_range = 32 * 1024);
 
   size_t num_groups() const { return num_groups_; }
   uint8_t* blocks() { return blocks_.data(); }
@@ -85,6 +108,17 @@ class GroupTable {
   static constexpr uint64_t kMaxDirectSpan = uint64_t{1} << 24;
 
  private:
+  class OrderedMerge;  // merge_in_key_order's work (group_table_ordered_merge.cc)
+
+  // Three-way comparison of group `a` of table `x` with group `b` of table
+  // `y` (same keys) in emission order: key columns in turn, ascending, NULLs
+  // last.
+  static int compare_keys(const GroupTable& x, uint32_t a, const GroupTable& y, uint32_t b);
+  // The hash of a key's words, as stored in group_hashes_.
+  static uint64_t hash_key_words(const uint64_t* words, size_t count);
+  // Single non-string key: the non-NULL keys in ascending order with their
+  // groups, then the NULL group (if any) appended to `groups` only.
+  void sorted_single_keys(std::vector<int64_t>& keys, std::vector<uint32_t>& groups) const;
   // Returns the group of the key (words, with the strings of its string
   // columns from `batch` row `row` or from `strings`), inserting it if new.
   uint32_t find_or_insert_one(uint64_t hash, const uint64_t* words, const Batch* batch, uint32_t row,
@@ -107,6 +141,7 @@ class GroupTable {
 
   const std::vector<GroupKeyColumn>& keys_;
   const AggregateStateLayout& layout_;
+  MemoryTracker* tracker_;
   std::vector<size_t> string_key_indices_;  // positions in keys_ of string columns
 
   template <typename T>
@@ -121,6 +156,10 @@ class GroupTable {
   std::vector<std::string_view> strings_; // string_key_indices_.size() per group, in arena_
   AlignedBuffer blocks_;
   Arena arena_;
+  std::vector<Arena> adopted_arenas_;  // from merged tables: their strings live on here
+  bool key_ordered_ = false;           // group ids follow key order (until a group is inserted)
+  static constexpr uint32_t kNoGroup = ~uint32_t{0};
+  uint32_t null_group_ = kNoGroup;     // one-column keys: the group of the NULL key
 
   bool direct_eligible_ = false;      // one non-string key
   LargeVector<uint32_t> direct_;      // group + 1 at key - direct_base_; 0 = not seen

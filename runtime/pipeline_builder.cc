@@ -50,6 +50,18 @@ PipelineBuilder& PipelineBuilder::where(std::string predicate) {
 
 PipelineBuilder& PipelineBuilder::tumbling_window(int64_t size_millis) {
   window_size_millis_ = size_millis;
+  window_slide_millis_.reset();
+  return *this;
+}
+
+PipelineBuilder& PipelineBuilder::hopping_window(int64_t size_millis, int64_t slide_millis) {
+  window_size_millis_ = size_millis;
+  window_slide_millis_ = slide_millis;
+  return *this;
+}
+
+PipelineBuilder& PipelineBuilder::allowed_lateness(int64_t millis) {
+  allowed_lateness_millis_ = millis;
   return *this;
 }
 
@@ -94,8 +106,20 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
   if (window_size_millis_) {
     if (!event_time) throw ConfigError("window: a window needs event_time (the column windows are cut on)");
     if (*window_size_millis_ <= 0) throw ConfigError("window.size: must be greater than zero");
-    spec.window = TumblingWindow{*window_size_millis_};
+    const int64_t slide = window_slide_millis_.value_or(*window_size_millis_);
+    if (slide <= 0) throw ConfigError("window.slide: must be greater than zero");
+    if (slide > *window_size_millis_) {
+      throw ConfigError("window.slide: must not exceed window.size (a slide longer than the size would skip rows)");
+    }
+    spec.window = TimeWindow{*window_size_millis_, slide};
+    if (allowed_lateness_millis_) {
+      if (*allowed_lateness_millis_ < 0) throw ConfigError("window.allowed_lateness: must not be negative");
+      spec.allowed_lateness_millis = *allowed_lateness_millis_;
+    }
     output_names = {"window_start", "window_end"};
+  }
+  if (!window_size_millis_ && allowed_lateness_millis_) {
+    throw ConfigError("window.allowed_lateness: needs a window (without one nothing is ever late)");
   }
   for (size_t i = 0; i < group_by_.size(); ++i) {
     const std::string field = "group_by[" + std::to_string(i) + "]";

@@ -19,7 +19,7 @@ namespace weir {
 //       .source(std::make_unique<CsvSource>(...))
 //       .event_time("ts", 5'000)
 //       .where("price >= 1000 AND channel <> 'app'")
-//       .tumbling_window(10'000)
+//       .tumbling_window(10'000)          // or .hopping_window(10'000, 2'000)
 //       .group_by({"auction"})
 //       .aggregate("count(*) AS bids")
 //       .aggregate("sum(price) AS volume")
@@ -46,6 +46,14 @@ class PipelineBuilder {
   // Optional: without a window, the aggregation runs over the whole input
   // (SELECT ... GROUP BY ...) and its result is written when the input ends.
   PipelineBuilder& tumbling_window(int64_t size_millis);
+  // Hopping (sliding) windows: `size` long, one starting every `slide`
+  // (0 < slide <= size; slide == size is a tumbling window). A row counts in
+  // every window that holds its event time.
+  PipelineBuilder& hopping_window(int64_t size_millis, int64_t slide_millis);
+  // Keeps each window open for this long after the watermark passed its end:
+  // rows arriving meanwhile still count, and the window is written when the
+  // watermark reaches end + allowed lateness. Default 0. Needs a window.
+  PipelineBuilder& allowed_lateness(int64_t millis);
   PipelineBuilder& group_by(std::vector<std::string> columns);
   PipelineBuilder& aggregate(std::string aggregate);
   PipelineBuilder& sink(std::unique_ptr<Sink> sink);
@@ -58,6 +66,8 @@ class PipelineBuilder {
   int64_t watermark_delay_millis_ = 0;
   std::optional<std::string> where_;
   std::optional<int64_t> window_size_millis_;
+  std::optional<int64_t> window_slide_millis_;  // none: tumbling
+  std::optional<int64_t> allowed_lateness_millis_;
   std::vector<std::string> group_by_;
   std::vector<std::string> aggregates_;
   std::unique_ptr<Sink> sink_;

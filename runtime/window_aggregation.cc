@@ -27,7 +27,8 @@ constexpr size_t kEmitBatchRows = 64 * 1024;
 
 WindowAggregation::WindowAggregation(WindowAggregationSpec spec)
     : spec_(std::move(spec)), layout_(spec_.aggregates), output_schema_(make_output_schema(spec_)) {
-  WEIR_CHECK(!spec_.window || spec_.window->size_millis > 0);
+  WEIR_CHECK(!spec_.window || (spec_.window->slide_millis > 0 && spec_.window->slide_millis <= spec_.window->size_millis));
+  WEIR_CHECK(spec_.allowed_lateness_millis >= 0);
   WEIR_CHECK(spec_.keys.size() == spec_.key_names.size());
   WEIR_CHECK(spec_.keys.size() < 63);
 }
@@ -96,17 +97,44 @@ void WindowAggregation::consume(const Batch& batch, const SelectionVector& selec
   }
 }
 
-void WindowAggregation::combine(LocalState& local, GlobalState& global) const {
-  for (auto& [start, table] : local.windows) {
-    std::unique_ptr<GroupTable>& target = global.windows[start];
-    if (!target) {
-      // First partial for this window: adopt it whole instead of re-inserting.
-      target = std::move(table);
-    } else {
-      target->merge_from(*table);
+void WindowAggregation::combine(const std::vector<LocalState*>& locals, GlobalState& global,
+                                const ParallelFor& parallel_for) const {
+  // Partials with at least this many groups in all are merged in parallel.
+  constexpr size_t kParallelMergeGroups = 32 * 1024;
+  std::map<int64_t, std::vector<std::unique_ptr<GroupTable>>> partials;
+  for (LocalState* local : locals) {
+    for (auto& [start, table] : local->windows) {
+      if (table) partials[start].push_back(std::move(table));
     }
+    local->windows.clear();
   }
-  local.windows.clear();
+  for (auto& [start, tables] : partials) {
+    std::unique_ptr<GroupTable>& target = global.windows[start];
+    size_t next = 0;
+    if (!target) target = std::move(tables[next++]);  // adopt the first partial whole
+    // Large partials of direct-indexed tables merge in place, in parallel.
+    std::vector<std::unique_ptr<GroupTable>> rest;
+    size_t rest_groups = 0;
+    for (; next < tables.size(); ++next) {
+      if (parallel_for && tables[next]->num_groups() >= kParallelMergeGroups &&
+          target->merge_direct_in_parallel(*tables[next], parallel_for)) {
+        continue;
+      }
+      rest_groups += tables[next]->num_groups();
+      rest.push_back(std::move(tables[next]));
+    }
+    if (rest.empty()) continue;
+    // Other large partials (hashed keys) are merged with the target into a
+    // new key-ordered table in parallel, when they are not much smaller
+    // than the target (a streaming run's small epochs merge in place).
+    if (parallel_for && !spec_.keys.empty() && rest_groups >= kParallelMergeGroups &&
+        rest_groups * 4 >= target->num_groups()) {
+      rest.insert(rest.begin(), std::move(target));
+      target = GroupTable::merge_in_key_order(std::move(rest), parallel_for, global.tracker);
+      continue;
+    }
+    for (const auto& table : rest) target->merge_from(*table);
+  }
 }
 
 void WindowAggregation::append_groups(const GroupTable& table, const uint32_t* groups, size_t count, int64_t start,
@@ -157,10 +185,17 @@ uint64_t WindowAggregation::emit_closed(GlobalState& global, int64_t watermark, 
     table->find_or_insert(no_columns, &row, 1, &group, scratch);
     global.windows[kNoWindowStart] = std::move(table);
   }
+  // Windows stay open for their allowed lateness after the watermark passed
+  // their end; the end of the input closes them all.
+  const int64_t lateness = spec_.allowed_lateness_millis;
+  const int64_t closing = watermark == std::numeric_limits<int64_t>::max() ? watermark
+                          : watermark < std::numeric_limits<int64_t>::min() + lateness
+                              ? std::numeric_limits<int64_t>::min()
+                              : watermark - lateness;
   while (!global.windows.empty()) {
     auto first = global.windows.begin();
     const int64_t start = first->first;
-    if (window_end(start) > watermark) break;
+    if (window_end(start) > closing) break;
     const GroupTable& table = *first->second;
     const std::vector<uint32_t> order = table.groups_in_key_order();
     if (order.size() <= kEmitBatchRows || !parallel_for) {

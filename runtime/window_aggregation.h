@@ -12,8 +12,9 @@
 #include "runtime/aggregate_state.h"
 #include "runtime/batch.h"
 #include "runtime/group_table.h"
+#include "runtime/parallel_for.h"
 #include "runtime/sink.h"
-#include "runtime/tumbling_window.h"
+#include "runtime/time_window.h"
 
 namespace weir {
 
@@ -21,14 +22,18 @@ namespace weir {
 // Without a window, every row belongs to one window that never closes before
 // the input ends, [INT64_MIN, INT64_MAX): the aggregation's result is written
 // once, when the input is exhausted, without window_start/window_end columns.
+// allowed_lateness_millis keeps a window open (its state kept, rows still
+// counted) until the watermark reaches its end + allowed lateness; it is
+// written then (append output: once, final).
 struct WindowAggregationSpec {
-  std::optional<TumblingWindow> window;
+  std::optional<TimeWindow> window;
+  int64_t allowed_lateness_millis = 0;
   std::vector<GroupKeyColumn> keys;
   std::vector<std::string> key_names;
   std::vector<AggregateSpec> aggregates;
 };
 
-// Grouped aggregation per tumbling window: the operator that ends a pipeline
+// Grouped aggregation per event-time window (tumbling or hopping): the operator that ends a pipeline
 // fragment. The operator itself is immutable; all mutable data lives in
 // LocalState (one per worker thread) and GlobalState (one per run), the
 // DuckDB-style split that lets one kernel serve a whole batch run or any
@@ -38,10 +43,12 @@ struct WindowAggregationSpec {
 // Contract:
 //  * consume() runs on worker threads, each with its own LocalState.
 //  * combine() runs on the driver thread once per epoch, after every
-//    consume() of that epoch returned; it folds a LocalState into the
-//    GlobalState and leaves the LocalState empty for the next epoch.
+//    consume() of that epoch returned; it folds the epoch's LocalStates into
+//    the GlobalState (windows with many groups in parallel, through the
+//    given ParallelFor) and leaves the LocalStates empty for the next epoch.
 //  * emit_closed() runs on the driver thread after combine(): it writes
-//    every window whose end <= watermark, in window order and within a
+//    every window whose end + allowed lateness <= watermark (every window
+//    when the watermark is INT64_MAX: the input ended), in window order and within a
 //    window in group-key order, and drops their state. Windows not yet
 //    closed stay in GlobalState across epochs (what a checkpoint would save).
 class WindowAggregation {
@@ -84,14 +91,16 @@ class WindowAggregation {
   void consume(const Batch& batch, const SelectionVector& selection, const int64_t* window_starts,
                LocalState& local) const;
 
-  void combine(LocalState& local, GlobalState& global) const;
+  // Folds every LocalState of `locals` into `global`. A window whose
+  // partials hold many groups, not far fewer than the global table already
+  // has, is merged into a new key-ordered table in parallel
+  // (GroupTable::merge_in_key_order); others merge into the global table on
+  // the driver thread.
+  void combine(const std::vector<LocalState*>& locals, GlobalState& global,
+               const ParallelFor& parallel_for = nullptr) const;
 
   // Empties a LocalState without folding it anywhere (an abandoned epoch).
   void discard(LocalState& local) const;
-
-  // Runs body(0..count-1) on the worker threads and returns when all are
-  // done (EpochExecutor::parallel_for); null: run serially.
-  using ParallelFor = std::function<void(size_t count, const std::function<void(size_t)>& body)>;
 
   // Returns the number of rows written. Without a window, only the end of
   // input (watermark INT64_MAX) closes the one window. Windows with many
