@@ -1,3 +1,5 @@
+// The parallel merges of group tables against the serial reference.
+//
 // GroupTable::merge_in_key_order against the serial reference (merge_from
 // into one table, then groups_in_key_order): the same groups, keys and
 // aggregate results, numbered in key order, for single fixed-width keys
@@ -206,6 +208,49 @@ TEST(GroupTableOrderedMerge, EqualsTheSerialMergeInKeyOrder) {
       }
     }
   }
+}
+
+// GroupTable::merge_direct_in_parallel against merge_from: tables with one
+// dense int64 key (direct indexing), overlapping and disjoint ranges, a
+// target whose direct array must grow, NULL keys, and merged tables merged
+// again.
+TEST(GroupTableDirectMerge, EqualsTheSerialMerge) {
+  std::mt19937_64 random(23);
+  const Shape shape = single_key_shape(DataType::Int64);
+  const AggregateStateLayout layout(aggregates_for(*shape.schema));
+  int applied = 0;
+  for (int round = 0; round < 30; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    const int64_t domain = std::vector<int64_t>{50, 3000, 40000}[round % 3];
+    const int null_percent = round % 4 == 0 ? 2 : 0;
+    const size_t rows = 200 + random() % 8000;
+    GroupTable reference(shape.keys, layout, nullptr);
+    GroupTable target(shape.keys, layout, nullptr);
+    const Batch first = random_batch(shape, random, rows, -500, domain, null_percent);
+    fill(target, layout, first, 1);
+    fill(reference, layout, first, 1);
+    for (int partial = 0; partial < 3; ++partial) {
+      const int64_t shift = static_cast<int64_t>(random() % static_cast<uint64_t>(2 * domain)) - domain / 2;
+      const Batch batch = random_batch(shape, random, 100 + random() % 8000, -500 + shift, domain, null_percent);
+      GroupTable source(shape.keys, layout, nullptr);
+      fill(source, layout, batch, 1);
+      fill(reference, layout, batch, 1);
+      if (target.merge_direct_in_parallel(source, partial % 2 == 0 ? threaded() : scrambled())) {
+        ++applied;
+      } else {
+        target.merge_from(source);
+      }
+      ASSERT_EQ(render(target, target.groups_in_key_order(), shape, layout),
+                render(reference, reference.groups_in_key_order(), shape, layout));
+    }
+    // The merged table keeps working as a table.
+    const Batch last = random_batch(shape, random, 300, -500, domain, null_percent);
+    fill(target, layout, last, 1);
+    fill(reference, layout, last, 1);
+    ASSERT_EQ(render(target, target.groups_in_key_order(), shape, layout),
+              render(reference, reference.groups_in_key_order(), shape, layout));
+  }
+  EXPECT_GT(applied, 30);  // the parallel path, not the fallback, did most merges
 }
 
 }  // namespace
