@@ -1,8 +1,9 @@
 // The central property of Weir: for the same input, the final output is the
 // same under every trigger, micro-batch cut, thread count and morsel size,
 // from files or from memory, and equals a simple row-at-a-time reference
-// written here. Cases cover tumbling windows and aggregations without a
-// window (with or without an event-time column).
+// written here. Cases cover tumbling and hopping windows (size a multiple of
+// the slide or not), allowed lateness, and aggregations without a window
+// (with or without an event-time column).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -86,9 +87,11 @@ const std::vector<std::string> kAggregates = {
 
 struct Case {
   std::vector<Row> rows;
-  bool windowed;        // a tumbling window; else one aggregation over all rows
+  bool windowed;        // a tumbling or hopping window; else one aggregation over all rows
   bool has_event_time;  // always with a window; optional without
   int64_t window_size;
+  int64_t window_slide;      // == window_size: tumbling
+  int64_t allowed_lateness;  // with a window
   int64_t delay;
   std::vector<std::string> group_by;  // subset of k1, k2, b
   size_t predicate;
@@ -104,6 +107,10 @@ Case random_case(std::mt19937_64& random) {
   c.windowed = chance(0.75);
   c.has_event_time = c.windowed || chance(0.5);
   c.window_size = std::vector<int64_t>{1000, 2500, 10000, 60000}[uniform(0, 3)];
+  // Hopping in 40% of windowed cases; a divisor of 3 gives sizes that are no
+  // multiple of the slide (1000 / 3 = 333).
+  c.window_slide = chance(0.4) ? c.window_size / uniform(1, 5) : c.window_size;
+  c.allowed_lateness = chance(0.3) ? std::vector<int64_t>{500, 2000, 15000}[uniform(0, 2)] : 0;
   c.delay = std::vector<int64_t>{0, 500, 3000, 20000}[uniform(0, 3)];
   for (const char* key : {"k1", "k2", "b"}) {
     if (chance(0.5)) c.group_by.push_back(key);
@@ -191,11 +198,21 @@ ReferenceResult reference(const Case& c) {
   std::map<std::pair<int64_t, std::vector<KeyPart>>, ReferenceState> groups;
   std::optional<int64_t> max_seen;
   for (const Row& r : c.rows) {
-    const int64_t start = c.windowed ? floor_div(r.ts, c.window_size) * c.window_size : 0;
+    // The windows holding r.ts: [k * slide, k * slide + size). A row is late
+    // for a window when its end + allowed lateness <= the watermark of the
+    // rows before it; late (counted, dropped) when late for all of them.
     // Without a window nothing ever closes, so no row is late.
-    const bool late = c.windowed && max_seen && start + c.window_size <= *max_seen - c.delay;
+    std::vector<int64_t> starts;
+    if (c.windowed) {
+      for (int64_t start = floor_div(r.ts, c.window_slide) * c.window_slide; start + c.window_size > r.ts;
+           start -= c.window_slide) {
+        if (!max_seen || start + c.window_size + c.allowed_lateness > *max_seen - c.delay) starts.push_back(start);
+      }
+    } else {
+      starts.push_back(0);
+    }
     max_seen = max_seen ? std::max(*max_seen, r.ts) : r.ts;
-    if (late) {
+    if (starts.empty()) {
       ++result.late;
       continue;
     }
@@ -206,27 +223,29 @@ ReferenceResult reference(const Case& c) {
       if (column == "k2") key.emplace_back(!r.k2, 0, r.k2.value_or(""));
       if (column == "b") key.emplace_back(!r.b, r.b.value_or(false) ? 1 : 0, "");
     }
-    ReferenceState& s = groups[{start, key}];
-    ++s.n;
-    if (r.v) {
-      ++s.nv;
-      s.sv += *r.v;
-      s.minv = s.minv ? std::min(*s.minv, *r.v) : *r.v;
-      s.maxv = s.maxv ? std::max(*s.maxv, *r.v) : *r.v;
+    for (const int64_t start : starts) {
+      ReferenceState& s = groups[{start, key}];
+      ++s.n;
+      if (r.v) {
+        ++s.nv;
+        s.sv += *r.v;
+        s.minv = s.minv ? std::min(*s.minv, *r.v) : *r.v;
+        s.maxv = s.maxv ? std::max(*s.maxv, *r.v) : *r.v;
+      }
+      if (r.f) {
+        ++s.nf;
+        s.sf += *r.f;
+        s.minf = s.minf ? std::min(*s.minf, *r.f) : *r.f;
+        s.maxf = s.maxf ? std::max(*s.maxf, *r.f) : *r.f;
+      }
+      if (r.s) {
+        ++s.ns;
+        s.mins = s.mins ? std::min(*s.mins, *r.s) : *r.s;
+        s.maxs = s.maxs ? std::max(*s.maxs, *r.s) : *r.s;
+      }
+      s.mints = s.mints ? std::min(*s.mints, r.ts) : r.ts;
+      s.maxts = s.maxts ? std::max(*s.maxts, r.ts) : r.ts;
     }
-    if (r.f) {
-      ++s.nf;
-      s.sf += *r.f;
-      s.minf = s.minf ? std::min(*s.minf, *r.f) : *r.f;
-      s.maxf = s.maxf ? std::max(*s.maxf, *r.f) : *r.f;
-    }
-    if (r.s) {
-      ++s.ns;
-      s.mins = s.mins ? std::min(*s.mins, *r.s) : *r.s;
-      s.maxs = s.maxs ? std::max(*s.maxs, *r.s) : *r.s;
-    }
-    s.mints = s.mints ? std::min(*s.mints, r.ts) : r.ts;
-    s.maxts = s.maxts ? std::max(*s.maxts, r.ts) : r.ts;
   }
   if (!c.windowed && c.group_by.empty() && groups.empty()) groups[{0, {}}];  // SQL: one row, count 0
   std::ostringstream out;
@@ -317,7 +336,9 @@ WeirResult run_weir(const Case& c, const std::string& input_directory, const std
   PipelineBuilder builder;
   builder.source(std::move(input)).group_by(c.group_by).sink(std::make_unique<CsvSink>(CsvSinkOptions{output_path}));
   if (c.has_event_time) builder.event_time("ts", c.delay);
-  if (c.windowed) builder.tumbling_window(c.window_size);
+  if (c.windowed && c.window_slide == c.window_size) builder.tumbling_window(c.window_size);
+  if (c.windowed && c.window_slide != c.window_size) builder.hopping_window(c.window_size, c.window_slide);
+  if (c.windowed && c.allowed_lateness > 0) builder.allowed_lateness(c.allowed_lateness);
   if (*predicates()[c.predicate].text != '\0') builder.where(predicates()[c.predicate].text);
   for (const std::string& aggregate : kAggregates) builder.aggregate(aggregate);
   WeirResult result;
@@ -364,7 +385,10 @@ TEST(TriggerInvarianceProperty, EveryTriggerCutThreadCountAndMorselSizeGivesTheR
           << "case " << case_index << " run " << r << " trigger " << describe_trigger(runs[r].trigger)
           << " max_rows " << runs[r].max_rows_per_trigger.value_or(0) << " threads " << runs[r].threads
           << " morsel " << runs[r].morsel_rows << " where '" << predicates()[c.predicate].text << "'"
-          << (c.windowed ? "" : " no window") << (c.has_event_time ? "" : " no event time");
+          << (c.windowed ? " window " + std::to_string(c.window_size) + "/" + std::to_string(c.window_slide) +
+                               " lateness " + std::to_string(c.allowed_lateness)
+                         : " no window")
+          << (c.has_event_time ? "" : " no event time");
       ASSERT_EQ(actual.summary.rows_late, expected.late) << "case " << case_index << " run " << r;
       ASSERT_EQ(actual.summary.rows_read, c.rows.size()) << "case " << case_index << " run " << r;
     }
