@@ -125,6 +125,38 @@ TEST_F(CliTest, RunsThePipelineAndPrintsTheSummary) {
   EXPECT_NE(stderr_text_.find("rows/s"), std::string::npos);
 }
 
+// Hopping windows (10 s every 5 s): each row counts in the two windows that
+// hold it. The 00:00:03 row arrives when the watermark is 00:00:07 (12 s -
+// 5 s delay): on time for [00:00, 00:10) but late for [-00:05, 00:05), unless
+// allowed lateness keeps that window open until 00:05 + 5 s.
+TEST_F(CliTest, HoppingWindowsAndAllowedLateness) {
+  const std::string header = "window_start,window_end,auction,bids,volume,top,avg_fee\n";
+  const std::string tail =
+      "2026-01-01T00:00:00.000Z,2026-01-01T00:00:10.000Z,1,3,9000,5000,1\n"
+      "2026-01-01T00:00:05.000Z,2026-01-01T00:00:15.000Z,2,1,1000,1000,2\n"
+      "2026-01-01T00:00:10.000Z,2026-01-01T00:00:20.000Z,2,1,1000,1000,2\n"
+      "2026-01-01T00:00:25.000Z,2026-01-01T00:00:35.000Z,2,1,1200,1200,\n"
+      "2026-01-01T00:00:30.000Z,2026-01-01T00:00:40.000Z,2,1,1200,1200,\n";
+  const std::pair<std::string, std::string> all_channels = {R"("where": "price >= 1000 AND channel <> 'app'")",
+                                                            R"("where": "price >= 1000")"};
+  ASSERT_EQ(run({"run", pipeline({all_channels, {R"("type": "tumbling", "size": "10s")",
+                                                 R"("type": "hopping", "size": "10s", "slide": "5s")"}})}),
+            0)
+      << stderr_text_;
+  EXPECT_EQ(testing::read_file_text(output()),
+            header + "2025-12-31T23:59:55.000Z,2026-01-01T00:00:05.000Z,1,2,4000,2500,1\n" + tail);
+  EXPECT_NE(stderr_text_.find("rows late      0"), std::string::npos) << stderr_text_;
+  ASSERT_EQ(run({"run",
+                 pipeline({all_channels,
+                           {R"("type": "tumbling", "size": "10s")",
+                            R"("type": "hopping", "size": "10s", "slide": "5s", "allowed_lateness": "5s")"}}),
+                 "--trigger", "processing-time:10ms", "--max-rows-per-trigger", "1"}),
+            0)
+      << stderr_text_;
+  EXPECT_EQ(testing::read_file_text(output()),
+            header + "2025-12-31T23:59:55.000Z,2026-01-01T00:00:05.000Z,1,3,9000,5000,1\n" + tail);
+}
+
 TEST_F(CliTest, TriggersGiveTheSameFile) {
   ASSERT_EQ(run({"run", pipeline(), "--trigger", "available-now"}), 0) << stderr_text_;
   const std::string batch = testing::read_file_text(output());
@@ -161,6 +193,12 @@ TEST_F(CliTest, BadPipelineFilesExitTwoNamingTheField) {
        "duplicate output column 'bids'"},
       {R"("group_by": ["auction"],)", R"("group_by": ["auction"] "oops",)", "invalid JSON"},
       {R"("size": "10s")", R"("size": 1e99999)", "invalid JSON: number overflow"},
+      {R"("type": "tumbling")", R"("type": "hopping")", "window.slide: missing"},
+      {R"("type": "tumbling", "size": "10s")", R"("type": "hopping", "size": "10s", "slide": "20s")",
+       "window.slide: must not exceed window.size"},
+      {R"("type": "tumbling", "size": "10s")", R"("type": "tumbling", "size": "10s", "slide": "5s")",
+       "window.slide: a tumbling window has no slide"},
+      {R"("size": "10s")", R"("size": "10s", "allowed_lateness": "soon")", "window.allowed_lateness"},
   };
   for (const BadPipelineCase& c : cases) {
     const std::string path = pipeline({{c.from, c.to}});
