@@ -32,9 +32,12 @@ std::unique_ptr<Pipeline> build_workload(const std::string& workload, std::share
   } else if (workload == "tumbling-window") {
     builder.event_time("ts", 5'000).tumbling_window(10'000).group_by({"k"}).aggregate("count(*) AS n").aggregate(
         "sum(v) AS total").aggregate("max(v) AS high");
+  } else if (workload == "hopping-window") {
+    builder.event_time("ts", 5'000).hopping_window(10'000, 2'000).group_by({"k"}).aggregate("count(*) AS n").aggregate(
+        "sum(v) AS total").aggregate("max(v) AS high");
   } else {
     throw ConfigError("--workload: unknown workload '" + workload +
-                      "' (ungrouped, group-by or tumbling-window)");
+                      "' (ungrouped, group-by, tumbling-window or hopping-window)");
   }
   return builder.build();
 }

@@ -8,6 +8,8 @@
 #                    1k, 100k, 10m): count(*), sum(v), max(v)
 #   tumbling_window  10 s tumbling windows on ts, GROUP BY k (1k keys):
 #                    count(*), sum(v), max(v)
+#   hopping_window   10 s windows every 2 s on ts (5 per row), GROUP BY k
+#                    (1k keys): count(*), sum(v), max(v)
 # Weir: `weir benchmark` (the pipeline over a MemorySource into a MemorySink).
 # DuckDB: CREATE TEMP TABLE r AS <query> (perf/duckdb_workloads.mjs). Both
 # time the query alone (table creation excluded), best of 3 runs, and
@@ -30,7 +32,7 @@ if ! [[ $rows =~ ^[1-9][0-9]*$ ]]; then
   exit 2
 fi
 repeats=3
-specs=(ungrouped:1000 group-by:1000 group-by:100000 group-by:10000000 tumbling-window:1000)
+specs=(ungrouped:1000 group-by:1000 group-by:100000 group-by:10000000 tumbling-window:1000 hopping-window:1000)
 
 tmp=$(mktemp -d /tmp/weir-compare-memory.XXXXXX)
 if [[ ${WEIR_PERF_KEEP_TMP:-0} == 1 ]]; then
@@ -44,6 +46,7 @@ name_of() {  # spec -> workload name in the report
   case $1 in
     ungrouped:*) echo ungrouped ;;
     tumbling-window:*) echo tumbling_window ;;
+    hopping-window:*) echo hopping_window ;;
     group-by:1000) echo group_by_1k ;;
     group-by:100000) echo group_by_100k ;;
     group-by:10000000) echo group_by_10m ;;

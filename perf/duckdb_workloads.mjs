@@ -4,7 +4,7 @@
 //
 // Usage: node perf/duckdb_workloads.mjs ROWS OUT_DIR THREADS REPEATS SPEC...
 //   SPEC = <workload>:<keys>, workload one of ungrouped, group-by,
-//   tumbling-window (e.g. group-by:100000).
+//   tumbling-window, hopping-window (e.g. group-by:100000).
 // For each thread count in THREADS (comma-separated, e.g. 1,2) and each SPEC,
 // runs the query REPEATS times as CREATE TEMP TABLE r AS <query> (the result
 // materialized in memory, as Weir's benchmark collects it in a MemorySink)
@@ -27,7 +27,7 @@ const threadCounts = threadsArg.split(',');
 const repeats = Number(repeatsArg);
 const parsed = specs.map((spec) => {
   const [workload, keys] = spec.split(':');
-  if (!['ungrouped', 'group-by', 'tumbling-window'].includes(workload) || !/^[1-9][0-9]*$/.test(keys ?? '')) {
+  if (!['ungrouped', 'group-by', 'tumbling-window', 'hopping-window'].includes(workload) || !/^[1-9][0-9]*$/.test(keys ?? '')) {
     console.error(`duckdb_workloads.mjs: bad spec '${spec}'`);
     process.exit(2);
   }
@@ -42,6 +42,13 @@ const query = ({ workload, keys }) => {
     case 'group-by':
       return `SELECT k${keys} AS k, count(*) AS n, sum(v) AS total, max(v) AS high
               FROM t WHERE v >= -400000000 GROUP BY k${keys}`;
+    case 'hopping-window':
+      // Windows of 10 s starting every 2 s, aligned to the Unix epoch: a row
+      // belongs to the 5 windows starting floor(t / 2 s) * 2 s - j * 2 s,
+      // j = 0..4 (DuckDB has no HOP table function: expand each row).
+      return `SELECT time_bucket(INTERVAL 2 SECOND, ts, TIMESTAMP '1970-01-01 00:00:00') - to_seconds(2 * j) AS w,
+                     k${keys} AS k, count(*) AS n, sum(v) AS total, max(v) AS high
+              FROM t CROSS JOIN range(5) AS hops(j) GROUP BY w, k${keys}`;
     default:
       // Windows [floor(t / 10 s) * 10 s, + 10 s) aligned to the Unix epoch.
       return `SELECT time_bucket(INTERVAL 10 SECOND, ts, TIMESTAMP '1970-01-01 00:00:00') AS w,
