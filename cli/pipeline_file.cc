@@ -120,8 +120,8 @@ std::string line_and_column(std::string_view text, size_t byte) {
 
 LoadedPipeline build_from(const Json& root, const std::optional<std::string>& output_path) {
   FieldReader top(root, "");
-  top.allow_only({"source", "event_time", "where", "window", "group_by", "aggregates", "sink", "trigger",
-                  "max_rows_per_trigger"});
+  top.allow_only({"source", "event_time", "where", "window", "group_by", "aggregates", "sink", "late_sink",
+                  "trigger", "max_rows_per_trigger"});
   LoadedPipeline loaded;
   PipelineBuilder builder;
 
@@ -150,6 +150,19 @@ LoadedPipeline build_from(const Json& root, const std::optional<std::string>& ou
   CsvSinkOptions sink_options;
   sink_options.path = output_path.value_or(sink.string("path"));
   if (sink_options.path.empty()) FieldReader::fail("sink.path", "must not be empty");
+
+  std::optional<CsvSinkOptions> late_sink_options;
+  if (top.has("late_sink")) {
+    FieldReader late_sink(top.required("late_sink"), "late_sink");
+    late_sink.allow_only({"format", "path"});
+    expect_format(late_sink, "late_sink");
+    late_sink_options = CsvSinkOptions{};
+    late_sink_options->path = late_sink.string("path");
+    if (late_sink_options->path.empty()) FieldReader::fail("late_sink.path", "must not be empty");
+    if (late_sink_options->path == sink_options.path) {
+      FieldReader::fail("late_sink.path", "must differ from sink.path");
+    }
+  }
 
   if (auto where = top.optional_string("where")) builder.where(*where);
 
@@ -217,6 +230,7 @@ LoadedPipeline build_from(const Json& root, const std::optional<std::string>& ou
   builder.source(std::move(csv_source));
   if (event_time_column) builder.event_time(*event_time_column, delay);
   builder.sink(std::make_unique<CsvSink>(std::move(sink_options)));
+  if (late_sink_options) builder.late_sink(std::make_unique<CsvSink>(std::move(*late_sink_options)));
   loaded.pipeline = builder.build();
   return loaded;
 }

@@ -21,6 +21,7 @@
 #include "runtime/errors.h"
 #include "runtime/expression_evaluator.h"
 #include "runtime/thread_handoff.h"
+#include "runtime/timestamp.h"
 
 namespace weir {
 namespace {
@@ -34,7 +35,8 @@ int64_t saturating_subtract(int64_t value, int64_t delta) {
 struct WorkerState {
   std::unique_ptr<FilterEvaluator> filter;
   std::unique_ptr<WindowAggregation::LocalState> aggregation;
-  std::vector<int64_t> closing;        // per row: watermark before it - allowed lateness
+  std::vector<int64_t> max_before;     // per row: greatest event time before it
+  std::vector<EpochExecutor::LateRows> late_rows;
   std::vector<int64_t> window_starts;  // per row: its newest window
   std::vector<int64_t> older_starts;   // per row: an older (hopping) window
   SelectionVector older_selection;
@@ -82,7 +84,10 @@ class EpochExecutor::Impl {
     first_error_ = nullptr;
     first_error_ordinal_ = std::numeric_limits<uint64_t>::max();
     stop_cutting_ = false;
-    for (WorkerState& worker : workers_) worker.rows_late = 0;
+    for (WorkerState& worker : workers_) {
+      worker.rows_late = 0;
+      worker.late_rows.clear();
+    }
 
     // oneTBB runs each serial stage on whichever thread is free: the
     // handoff annotations make that visible to ThreadSanitizer.
@@ -166,8 +171,8 @@ class EpochExecutor::Impl {
       if (!token->failed && !stop_cutting_.load(std::memory_order_relaxed)) {
         WorkerState& worker = workers_.local();
         try {
-          process_morsel(*token->batch, token->min_event_time, token->max_event_time, token->max_event_time_before,
-                         worker);
+          process_morsel(*token->batch, token->morsel->first_row_ordinal, token->min_event_time,
+                         token->max_event_time, token->max_event_time_before, worker);
         } catch (...) {
           record_error(token->morsel->first_row_ordinal, std::current_exception());
         }
@@ -194,7 +199,15 @@ class EpochExecutor::Impl {
       std::rethrow_exception(first_error_);
     }
     outcome.rows_read = rows_read.load();
-    for (WorkerState& worker : workers_) outcome.rows_late += worker.rows_late;
+    for (WorkerState& worker : workers_) {
+      outcome.rows_late += worker.rows_late;
+      for (EpochExecutor::LateRows& late : worker.late_rows) outcome.late_rows.push_back(std::move(late));
+      worker.late_rows.clear();
+    }
+    std::sort(outcome.late_rows.begin(), outcome.late_rows.end(),
+              [](const EpochExecutor::LateRows& a, const EpochExecutor::LateRows& b) {
+                return a.first_row_ordinal < b.first_row_ordinal;
+              });
     outcome.max_event_time = running_max;
     if (outcome.abandoned) discard_partials();
     return outcome;
@@ -233,8 +246,8 @@ class EpochExecutor::Impl {
     return 0;
   }
 
-  void process_morsel(Batch& batch, int64_t min_event_time, int64_t max_event_time, int64_t max_event_time_before,
-                      WorkerState& worker) {
+  void process_morsel(Batch& batch, uint64_t first_row_ordinal, int64_t min_event_time, int64_t max_event_time,
+                      int64_t max_event_time_before, WorkerState& worker) {
     const WindowAggregationSpec& spec = fragment_.aggregation->spec();
     if (!spec.window) {
       // No window: nothing is ever late; every selected row is aggregated.
@@ -269,21 +282,23 @@ class EpochExecutor::Impl {
     }
     const bool may_be_late = window.end_of_window_starting(oldest_start_of_earliest) <= highest_closing;
     SelectionVector& selection = batch.selection();
+    // The closing watermark of the rows before `row`.
+    auto closing = [&](size_t row) {
+      return saturating_subtract(saturating_subtract(worker.max_before[row], delay), lateness);
+    };
     if (may_be_late) {
-      worker.closing.resize(rows);
-      kernels::RunningMaxBefore(times, rows, max_event_time_before, worker.closing.data());
-      for (size_t row = 0; row < rows; ++row) {
-        worker.closing[row] = saturating_subtract(saturating_subtract(worker.closing[row], delay), lateness);
-      }
+      worker.max_before.resize(rows);
+      kernels::RunningMaxBefore(times, rows, max_event_time_before, worker.max_before.data());
       uint32_t* selected = selection.data();
       size_t kept = 0;
       for (size_t row = 0; row < rows; ++row) {
         const int64_t end = window.end_of_window_starting(worker.window_starts[row]);
         selected[kept] = static_cast<uint32_t>(row);
-        kept += end > worker.closing[row] ? 1 : 0;
+        kept += end > closing(row) ? 1 : 0;
       }
       selection.resize(kept);
       worker.rows_late += rows - kept;
+      if (kept < rows && fragment_.late_row_schema) keep_late_rows(batch, first_row_ordinal, window, worker);
     }
 
     if (worker.filter) worker.filter->filter(batch, selection);
@@ -304,7 +319,7 @@ class EpochExecutor::Impl {
         const uint32_t row = candidates[i];
         int64_t start = 0;
         if (!window.older_window_start(times[row], worker.window_starts[row], back, &start)) continue;
-        if (may_be_late && window.end_of_window_starting(start) <= worker.closing[row]) continue;
+        if (may_be_late && window.end_of_window_starting(start) <= closing(row)) continue;
         worker.older_starts[row] = start;
         chosen[kept++] = row;
       }
@@ -312,6 +327,34 @@ class EpochExecutor::Impl {
       if (kept == 0) continue;
       fragment_.aggregation->consume(batch, worker.older_selection, worker.older_starts.data(), *worker.aggregation);
     }
+  }
+
+  // Copies the rows of `batch` that are late for all their windows (their
+  // newest window closed), with the reason, into the worker's late rows.
+  void keep_late_rows(const Batch& batch, uint64_t first_row_ordinal, const TimeWindow& window,
+                      WorkerState& worker) {
+    const int64_t delay = fragment_.watermark_delay_millis;
+    const int64_t lateness = fragment_.aggregation->spec().allowed_lateness_millis;
+    auto late = std::make_unique<Batch>(fragment_.late_row_schema, tracker_);
+    const size_t columns = batch.num_columns();
+    std::string reason;
+    for (size_t row = 0; row < batch.num_rows(); ++row) {
+      const int64_t watermark = saturating_subtract(worker.max_before[row], delay);
+      const int64_t start = worker.window_starts[row];
+      const int64_t end = window.end_of_window_starting(start);
+      if (end > saturating_subtract(watermark, lateness)) continue;
+      for (size_t c = 0; c < columns; ++c) late->column(c).append_rows(batch.column(c), row, 1);
+      reason = window.tumbling() ? "window " : "newest window ";
+      format_timestamp(start, reason);
+      reason += "..";
+      format_timestamp(end, reason);
+      reason += " closed at watermark ";
+      format_timestamp(watermark, reason);
+      if (lateness > 0) reason += " (allowed lateness " + std::to_string(lateness) + " ms)";
+      late->column(columns).append_string(reason);
+    }
+    late->set_num_rows(late->column(columns).size());
+    worker.late_rows.push_back({first_row_ordinal, std::move(late)});
   }
 
   std::unique_ptr<Batch> take_batch(const Source& source) {

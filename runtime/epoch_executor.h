@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "memory/memory_tracker.h"
 #include "runtime/pipeline_fragment.h"
@@ -32,9 +33,16 @@ namespace weir {
 // the thread schedule.
 class EpochExecutor {
  public:
+  // Late rows of one morsel, when the fragment keeps them.
+  struct LateRows {
+    uint64_t first_row_ordinal = 0;  // of the morsel: orders the batches
+    std::unique_ptr<Batch> rows;     // fragment.late_row_schema
+  };
+
   struct Outcome {
     uint64_t rows_read = 0;
     uint64_t rows_late = 0;
+    std::vector<LateRows> late_rows;  // in source order; empty unless kept
     int64_t max_event_time = 0;  // over every row read so far, all epochs
     bool abandoned = false;      // stopped by *stop; results must be discarded
   };

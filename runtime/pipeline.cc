@@ -54,6 +54,7 @@ RunSummary Pipeline::run(const RunOptions& options) {
   uint64_t epoch = 0;
 
   sink_->open(aggregation_->output_schema());
+  if (late_sink_) late_sink_->open(fragment_.late_row_schema);
   try {
     if (bounded_run) {
       // The input is what is available now.
@@ -100,14 +101,20 @@ RunSummary Pipeline::run(const RunOptions& options) {
           *global, watermark, *sink_, tracker,
           [&executor](size_t count, const std::function<void(size_t)>& body) { executor.parallel_for(count, body); });
       summary.emit_seconds += std::chrono::duration<double>(Clock::now() - emit_started).count();
+      if (late_sink_) {
+        for (const EpochExecutor::LateRows& late : outcome.late_rows) late_sink_->write(*late.rows);
+        late_sink_->commit_epoch(epoch);
+      }
       sink_->commit_epoch(epoch++);
       ++summary.micro_batches;
       if (trigger.kind == TriggerKind::Once || exhausted) break;
     }
     summary.stopped_by_signal = options.stop_signal != nullptr ? options.stop_signal->load() : 0;
     sink_->finish();
+    if (late_sink_) late_sink_->finish();
   } catch (...) {
     sink_->abort();
+    if (late_sink_) late_sink_->abort();
     throw;
   }
   summary.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();

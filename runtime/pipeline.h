@@ -14,7 +14,8 @@ namespace weir {
 class Expression;
 
 // A validated, runnable pipeline: source -> watermark/lateness -> filter ->
-// tumbling window + group by + aggregates -> sink. Built by PipelineBuilder.
+// window + group by + aggregates -> sink (late rows -> optional late sink).
+// Built by PipelineBuilder.
 //
 // run() is the driver: it owns the trigger clock. For each trigger it runs
 // one epoch on the EpochExecutor, combines the workers' partial states once,
@@ -24,8 +25,9 @@ class Expression;
 // are materialized, never the final output.
 //
 // Contract: run() is called once, from one thread; it blocks until the run
-// ends. Throws UserError (bad input) or InternalError; the sink is aborted
-// then, so no output is left behind.
+// ends. Throws UserError (bad input) or InternalError; the sinks are aborted
+// then, so no output is left behind. The late sink receives each epoch's late
+// rows in source order and commits with the main sink.
 class Pipeline {
  public:
   ~Pipeline();
@@ -46,6 +48,7 @@ class Pipeline {
   std::unique_ptr<Expression> predicate_;
   std::unique_ptr<WindowAggregation> aggregation_;
   std::unique_ptr<Sink> sink_;
+  std::unique_ptr<Sink> late_sink_;  // optional: late rows with their reason
   PipelineFragment fragment_;
 };
 

@@ -80,6 +80,11 @@ PipelineBuilder& PipelineBuilder::sink(std::unique_ptr<Sink> sink) {
   return *this;
 }
 
+PipelineBuilder& PipelineBuilder::late_sink(std::unique_ptr<Sink> sink) {
+  late_sink_ = std::move(sink);
+  return *this;
+}
+
 std::unique_ptr<Pipeline> PipelineBuilder::build() {
   if (!source_) throw ConfigError("source: missing (every pipeline reads from a source)");
   if (!sink_) throw ConfigError("sink: missing (every pipeline writes to a sink)");
@@ -117,6 +122,9 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
       spec.allowed_lateness_millis = *allowed_lateness_millis_;
     }
     output_names = {"window_start", "window_end"};
+  }
+  if (!window_size_millis_ && late_sink_) {
+    throw ConfigError("late_sink: needs a window (without one no row is ever late)");
   }
   if (!window_size_millis_ && allowed_lateness_millis_) {
     throw ConfigError("window.allowed_lateness: needs a window (without one nothing is ever late)");
@@ -160,8 +168,17 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
   pipeline->fragment_.watermark_delay_millis = watermark_delay_millis_;
   pipeline->fragment_.predicate = pipeline->predicate_.get();
   pipeline->fragment_.aggregation = pipeline->aggregation_.get();
+  if (late_sink_) {
+    std::vector<Field> fields = schema.fields();
+    if (schema.find("reason")) {
+      throw ConfigError("late_sink: the source already has a column named 'reason' (the late sink adds it)");
+    }
+    fields.push_back({"reason", DataType::String});
+    pipeline->fragment_.late_row_schema = std::make_shared<const Schema>(std::move(fields));
+  }
   pipeline->source_ = std::move(source_);
   pipeline->sink_ = std::move(sink_);
+  pipeline->late_sink_ = std::move(late_sink_);
   return pipeline;
 }
 

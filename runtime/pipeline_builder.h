@@ -57,6 +57,10 @@ class PipelineBuilder {
   PipelineBuilder& group_by(std::vector<std::string> columns);
   PipelineBuilder& aggregate(std::string aggregate);
   PipelineBuilder& sink(std::unique_ptr<Sink> sink);
+  // Optional: receives every late row (late for all of its windows) as the
+  // source's columns followed by a string column `reason`, in source order.
+  // Needs a window (without one no row is late).
+  PipelineBuilder& late_sink(std::unique_ptr<Sink> sink);
 
   std::unique_ptr<Pipeline> build();
 
@@ -71,6 +75,7 @@ class PipelineBuilder {
   std::vector<std::string> group_by_;
   std::vector<std::string> aggregates_;
   std::unique_ptr<Sink> sink_;
+  std::unique_ptr<Sink> late_sink_;
 };
 
 }  // namespace weir

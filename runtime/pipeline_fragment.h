@@ -2,6 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+
+#include "runtime/schema.h"
 
 namespace weir {
 
@@ -19,6 +22,9 @@ struct PipelineFragment {
   int64_t watermark_delay_millis = 0;
   const Expression* predicate = nullptr;  // null: keep every row
   const WindowAggregation* aggregation = nullptr;
+  // When set, late rows are kept (the source's columns, then `reason`) and
+  // handed to the driver in source order (EpochExecutor::Outcome::late_rows).
+  std::shared_ptr<const Schema> late_row_schema;
 };
 
 }  // namespace weir

@@ -157,6 +157,33 @@ TEST_F(CliTest, HoppingWindowsAndAllowedLateness) {
             header + "2025-12-31T23:59:55.000Z,2026-01-01T00:00:05.000Z,1,3,9000,5000,1\n" + tail);
 }
 
+// With no watermark delay the 00:00:03 row arrives after the 00:00:12 row
+// closed its window: it is late (before the filter drops it or not), counted,
+// and written to the late sink with its reason, under every trigger.
+TEST_F(CliTest, LateRowsGoToTheLateSinkWithTheirReason) {
+  const std::string late_path = directory_.file("late/late.csv");
+  for (const std::vector<std::string>& trigger :
+       {std::vector<std::string>{"--trigger", "available-now"},
+        std::vector<std::string>{"--trigger", "processing-time:10ms", "--max-rows-per-trigger", "2"}}) {
+    std::vector<std::string> arguments = {
+        "run", pipeline({{R"("watermark_delay": "5s")", R"("watermark_delay": "0s")"},
+                         {R"("sink": {)", R"("late_sink": {"format": "csv", "path": ")" + late_path +
+                                              R"("}, "sink": {)"}})};
+    arguments.insert(arguments.end(), trigger.begin(), trigger.end());
+    ASSERT_EQ(run(arguments), 0) << stderr_text_;
+    EXPECT_NE(stderr_text_.find("rows late      1"), std::string::npos) << stderr_text_;
+    EXPECT_EQ(testing::read_file_text(late_path),
+              "ts,auction,price,channel,fee,reason\n"
+              "2026-01-01T00:00:03.000Z,1,5000,app,1,window 2026-01-01T00:00:00.000Z..2026-01-01T00:00:10.000Z "
+              "closed at watermark 2026-01-01T00:00:12.000Z\n");
+  }
+  EXPECT_EQ(run({"run", pipeline({{R"("window": {"type": "tumbling", "size": "10s"},)", ""},
+                                  {R"("sink": {)", R"("late_sink": {"format": "csv", "path": ")" + late_path +
+                                                       R"("}, "sink": {)"}})}),
+            2);
+  EXPECT_NE(stderr_text_.find("late_sink: needs a window"), std::string::npos) << stderr_text_;
+}
+
 TEST_F(CliTest, TriggersGiveTheSameFile) {
   ASSERT_EQ(run({"run", pipeline(), "--trigger", "available-now"}), 0) << stderr_text_;
   const std::string batch = testing::read_file_text(output());

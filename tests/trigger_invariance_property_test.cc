@@ -187,6 +187,7 @@ struct ReferenceState {
 struct ReferenceResult {
   std::string csv;
   uint64_t late = 0;
+  std::string late_csv;  // what the late sink holds (windowed cases)
 };
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
@@ -197,6 +198,8 @@ ReferenceResult reference(const Case& c) {
   using KeyPart = std::tuple<bool, int64_t, std::string>;
   std::map<std::pair<int64_t, std::vector<KeyPart>>, ReferenceState> groups;
   std::optional<int64_t> max_seen;
+  std::ostringstream late_out;
+  late_out << "ts,k1,k2,b,v,f,s,reason\n";
   for (const Row& r : c.rows) {
     // The windows holding r.ts: [k * slide, k * slide + size). A row is late
     // for a window when its end + allowed lateness <= the watermark of the
@@ -211,11 +214,21 @@ ReferenceResult reference(const Case& c) {
     } else {
       starts.push_back(0);
     }
-    max_seen = max_seen ? std::max(*max_seen, r.ts) : r.ts;
     if (starts.empty()) {
       ++result.late;
-      continue;
+      const int64_t newest = floor_div(r.ts, c.window_slide) * c.window_slide;
+      late_out << format_timestamp(r.ts) << ',' << (r.k1 ? std::to_string(*r.k1) : "") << ','
+               << (r.k2 ? format_string(*r.k2) : "") << ',' << (r.b ? (*r.b ? "true" : "false") : "") << ','
+               << (r.v ? std::to_string(*r.v) : "") << ',' << (r.f ? format_double(*r.f) : "") << ','
+               << (r.s ? format_string(*r.s) : "") << ','
+               << (c.window_slide == c.window_size ? "window " : "newest window ") << format_timestamp(newest)
+               << ".." << format_timestamp(newest + c.window_size) << " closed at watermark "
+               << format_timestamp(*max_seen - c.delay)
+               << (c.allowed_lateness > 0 ? " (allowed lateness " + std::to_string(c.allowed_lateness) + " ms)" : "")
+               << '\n';
     }
+    max_seen = max_seen ? std::max(*max_seen, r.ts) : r.ts;
+    if (starts.empty()) continue;
     if (predicates()[c.predicate].reference(r) != true) continue;
     std::vector<KeyPart> key;
     for (const std::string& column : c.group_by) {
@@ -279,6 +292,7 @@ ReferenceResult reference(const Case& c) {
         << '\n';
   }
   result.csv = out.str();
+  result.late_csv = late_out.str();
   return result;
 }
 
@@ -286,6 +300,7 @@ ReferenceResult reference(const Case& c) {
 
 struct WeirResult {
   std::string csv;
+  std::string late_csv;  // windowed cases
   RunSummary summary;
 };
 
@@ -339,11 +354,14 @@ WeirResult run_weir(const Case& c, const std::string& input_directory, const std
   if (c.windowed && c.window_slide == c.window_size) builder.tumbling_window(c.window_size);
   if (c.windowed && c.window_slide != c.window_size) builder.hopping_window(c.window_size, c.window_slide);
   if (c.windowed && c.allowed_lateness > 0) builder.allowed_lateness(c.allowed_lateness);
+  const std::string late_path = output_path + ".late.csv";
+  if (c.windowed) builder.late_sink(std::make_unique<CsvSink>(CsvSinkOptions{late_path}));
   if (*predicates()[c.predicate].text != '\0') builder.where(predicates()[c.predicate].text);
   for (const std::string& aggregate : kAggregates) builder.aggregate(aggregate);
   WeirResult result;
   result.summary = builder.build()->run(options);
   result.csv = testing::read_file_text(output_path);
+  if (c.windowed) result.late_csv = testing::read_file_text(late_path);
   return result;
 }
 
@@ -390,6 +408,7 @@ TEST(TriggerInvarianceProperty, EveryTriggerCutThreadCountAndMorselSizeGivesTheR
                          : " no window")
           << (c.has_event_time ? "" : " no event time");
       ASSERT_EQ(actual.summary.rows_late, expected.late) << "case " << case_index << " run " << r;
+      if (c.windowed) ASSERT_EQ(actual.late_csv, expected.late_csv) << "case " << case_index << " run " << r;
       ASSERT_EQ(actual.summary.rows_read, c.rows.size()) << "case " << case_index << " run " << r;
     }
   }
