@@ -44,11 +44,21 @@ struct RunArguments {
   size_t threads = 0;
   size_t morsel_rows = weir::RunOptions::kDefaultMorselRows;
   std::optional<std::string> output;
+  std::optional<std::string> output_mode;
   bool quiet = false;
 };
 
 int run_pipeline(const RunArguments& arguments) {
-  weir::LoadedPipeline loaded = weir::load_pipeline_file(arguments.pipeline_path, arguments.output);
+  weir::PipelineFileOverrides overrides;
+  overrides.output_path = arguments.output;
+  if (arguments.output_mode) {
+    overrides.output_mode = weir::parse_output_mode(*arguments.output_mode);
+    if (!overrides.output_mode) {
+      throw weir::ConfigError("--output-mode: unknown output mode '" + *arguments.output_mode +
+                              "' (append, update, complete)");
+    }
+  }
+  weir::LoadedPipeline loaded = weir::load_pipeline_file(arguments.pipeline_path, overrides);
   weir::RunOptions options;
   if (arguments.trigger) {
     options.trigger = weir::parse_trigger(*arguments.trigger);
@@ -88,6 +98,9 @@ int main(int argc, char** argv) {
   run->add_option("--threads", run_arguments.threads, "Worker threads (default: all cores)");
   run->add_option("--morsel-rows", run_arguments.morsel_rows, "Rows per morsel, the unit of parallel work");
   run->add_option("--output", run_arguments.output, "Write the result here instead of the sink's path");
+  run->add_option("--output-mode", run_arguments.output_mode,
+                  "append (final windows once), update (changed rows per trigger) or complete (whole table per "
+                  "trigger); overrides the file's output_mode");
   run->add_flag("--quiet", run_arguments.quiet, "Do not print the summary");
 
   weir::BidsGeneratorOptions bids;

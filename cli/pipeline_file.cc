@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ingest/csv_epoch_files_sink.h"
 #include "ingest/csv_sink.h"
 #include "ingest/csv_source.h"
 #include "runtime/duration.h"
@@ -118,10 +119,11 @@ std::string line_and_column(std::string_view text, size_t byte) {
   return std::to_string(line) + ":" + std::to_string(column);
 }
 
-LoadedPipeline build_from(const Json& root, const std::optional<std::string>& output_path) {
+LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrides) {
+  const std::optional<std::string>& output_path = overrides.output_path;
   FieldReader top(root, "");
   top.allow_only({"source", "event_time", "where", "window", "group_by", "aggregates", "sink", "late_sink",
-                  "trigger", "max_rows_per_trigger"});
+                  "output_mode", "trigger", "max_rows_per_trigger"});
   LoadedPipeline loaded;
   PipelineBuilder builder;
 
@@ -150,6 +152,15 @@ LoadedPipeline build_from(const Json& root, const std::optional<std::string>& ou
   CsvSinkOptions sink_options;
   sink_options.path = output_path.value_or(sink.string("path"));
   if (sink_options.path.empty()) FieldReader::fail("sink.path", "must not be empty");
+
+  OutputMode output_mode = OutputMode::Append;
+  if (auto mode = top.optional_string("output_mode")) {
+    const std::optional<OutputMode> parsed = parse_output_mode(*mode);
+    if (!parsed) FieldReader::fail("output_mode", "unknown output mode '" + *mode + "' (append, update, complete)");
+    output_mode = *parsed;
+  }
+  if (overrides.output_mode) output_mode = *overrides.output_mode;
+  builder.output_mode(output_mode);
 
   std::optional<CsvSinkOptions> late_sink_options;
   if (top.has("late_sink")) {
@@ -229,7 +240,11 @@ LoadedPipeline build_from(const Json& root, const std::optional<std::string>& ou
   }
   builder.source(std::move(csv_source));
   if (event_time_column) builder.event_time(*event_time_column, delay);
-  builder.sink(std::make_unique<CsvSink>(std::move(sink_options)));
+  if (output_mode == OutputMode::Append) {
+    builder.sink(std::make_unique<CsvSink>(std::move(sink_options)));
+  } else {
+    builder.sink(std::make_unique<CsvEpochFilesSink>(std::move(sink_options.path)));
+  }
   if (late_sink_options) builder.late_sink(std::make_unique<CsvSink>(std::move(*late_sink_options)));
   loaded.pipeline = builder.build();
   return loaded;
@@ -238,7 +253,7 @@ LoadedPipeline build_from(const Json& root, const std::optional<std::string>& ou
 }  // namespace
 
 LoadedPipeline parse_pipeline_file(std::string_view json_text, const std::string& file_name,
-                                   const std::optional<std::string>& output_path) {
+                                   const PipelineFileOverrides& overrides) {
   Json root;
   try {
     root = Json::parse(json_text.begin(), json_text.end());
@@ -257,7 +272,7 @@ LoadedPipeline parse_pipeline_file(std::string_view json_text, const std::string
     throw ConfigError(file_name + ": invalid JSON: " + message);
   }
   try {
-    return build_from(root, output_path);
+    return build_from(root, overrides);
   } catch (const ConfigError& error) {
     throw ConfigError(file_name + ": " + error.what());
   } catch (const Json::exception& error) {
@@ -265,12 +280,12 @@ LoadedPipeline parse_pipeline_file(std::string_view json_text, const std::string
   }
 }
 
-LoadedPipeline load_pipeline_file(const std::string& path, const std::optional<std::string>& output_path) {
+LoadedPipeline load_pipeline_file(const std::string& path, const PipelineFileOverrides& overrides) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw ConfigError(path + ": cannot open the pipeline file");
   std::ostringstream text;
   text << file.rdbuf();
-  return parse_pipeline_file(text.str(), path, output_path);
+  return parse_pipeline_file(text.str(), path, overrides);
 }
 
 }  // namespace weir

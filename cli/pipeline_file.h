@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/output_mode.h"
 #include "runtime/pipeline.h"
 #include "runtime/trigger.h"
 
@@ -19,16 +20,23 @@ struct LoadedPipeline {
   std::optional<uint64_t> max_rows_per_trigger;
 };
 
+// Command-line settings that replace the file's.
+struct PipelineFileOverrides {
+  std::optional<std::string> output_path;  // the sink's path
+  std::optional<OutputMode> output_mode;   // the file's output_mode
+};
+
 // Parses the JSON text and builds the pipeline through PipelineBuilder.
-// `file_name` prefixes every message; `output_path`, when given, replaces the
-// sink's path. Throws ConfigError naming the field at fault, e.g.
+// `file_name` prefixes every message; `overrides` replace the file's
+// settings. The sink is a CSV file in append mode, a directory of one file
+// per trigger (CsvEpochFilesSink) in update and complete modes. Throws ConfigError naming the field at fault, e.g.
 //   pipeline.json: aggregates[1]: unknown function 'summ' ...
 // Relative paths in the file are taken relative to the working directory.
 // Safe on any input (fuzzed): only ConfigError escapes for bad text.
 LoadedPipeline parse_pipeline_file(std::string_view json_text, const std::string& file_name,
-                                   const std::optional<std::string>& output_path);
+                                   const PipelineFileOverrides& overrides);
 
 // Reads `path` and calls parse_pipeline_file.
-LoadedPipeline load_pipeline_file(const std::string& path, const std::optional<std::string>& output_path);
+LoadedPipeline load_pipeline_file(const std::string& path, const PipelineFileOverrides& overrides);
 
 }  // namespace weir

@@ -82,6 +82,7 @@ class CsvSource final : public Source {
   std::shared_ptr<const Schema> schema() const override { return schema_; }
   void discover() override;
   void seal() override;
+  bool bounded() const override { return !is_directory_ || sealed_; }
   bool exhausted() const override;
   std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) override;
   void load(SourceMorsel& morsel, Batch& batch) const override;

@@ -32,6 +32,7 @@ class MemorySource final : public Source {
   std::shared_ptr<const Schema> schema() const override;
   void discover() override {}
   void seal() override {}
+  bool bounded() const override { return true; }
   bool exhausted() const override { return next_row_ == table_->num_rows(); }
   std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) override;
   void load(SourceMorsel& morsel, Batch& batch) const override;

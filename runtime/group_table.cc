@@ -240,6 +240,7 @@ uint32_t GroupTable::insert_group(uint64_t hash, const uint64_t* words, const Ba
   WEIR_CHECK(num_groups_ < 0xFFFFFFFEULL);
   const auto group = static_cast<uint32_t>(num_groups_++);
   key_ordered_ = false;
+  if (tracks_changes_) changed_.push_back(1);
   if (keys_.size() == 1 && words[1] != 0) null_group_ = group;
   key_words_.insert(key_words_.end(), words, words + words_per_key());
   group_hashes_.push_back(hash);
@@ -344,7 +345,28 @@ void GroupTable::merge_from(const GroupTable& other) {
       target_group = find_or_insert_one(hash, words, nullptr, 0, strings);
     }
     layout_.merge(blocks_.data() + size_t{target_group} * block_bytes, other.block(source_group), arena_);
+    if (tracks_changes_) changed_[target_group] = 1;
   }
+}
+
+void GroupTable::track_changes() {
+  tracks_changes_ = true;
+  changed_.assign(num_groups_, 1);
+}
+
+std::vector<uint32_t> GroupTable::changed_groups_in_key_order() const {
+  std::vector<uint32_t> order = groups_in_key_order();
+  if (!tracks_changes_) return order;
+  size_t kept = 0;
+  for (const uint32_t group : order) {
+    if (changed_[group] != 0) order[kept++] = group;
+  }
+  order.resize(kept);
+  return order;
+}
+
+void GroupTable::clear_changes() {
+  if (tracks_changes_) std::fill(changed_.begin(), changed_.end(), uint8_t{0});
 }
 
 void GroupTable::append_key(uint32_t group, size_t key_index, Column& out) const {

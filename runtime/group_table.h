@@ -89,6 +89,15 @@ class GroupTable {
   const uint8_t* block(uint32_t group) const { return blocks_.data() + size_t{group} * layout_.block_bytes(); }
   Arena& arena() { return arena_; }
 
+  // Change tracking (update output mode, on global tables): once enabled,
+  // every group is marked changed when created or merged into, until
+  // clear_changes(). Enabling marks every existing group changed.
+  void track_changes();
+  bool tracks_changes() const { return tracks_changes_; }
+  // The changed groups in key order (as groups_in_key_order()).
+  std::vector<uint32_t> changed_groups_in_key_order() const;
+  void clear_changes();
+
   // Hints that `group`'s key and state will be read soon (emission walks
   // groups in key order, i.e. in random order in memory).
   void prefetch_group(uint32_t group) const {
@@ -158,6 +167,8 @@ class GroupTable {
   Arena arena_;
   std::vector<Arena> adopted_arenas_;  // from merged tables: their strings live on here
   bool key_ordered_ = false;           // group ids follow key order (until a group is inserted)
+  bool tracks_changes_ = false;
+  LargeVector<uint8_t> changed_;       // per group when tracking: 1 = changed since clear_changes()
   static constexpr uint32_t kNoGroup = ~uint32_t{0};
   uint32_t null_group_ = kNoGroup;     // one-column keys: the group of the NULL key
 

@@ -42,6 +42,7 @@ bool GroupTable::merge_direct_in_parallel(const GroupTable& other, const Paralle
   uint8_t* blocks = blocks_.data();
   const uint32_t* target_direct = direct_.data();
   const uint32_t* source_direct = other.direct_.data();
+  uint8_t* changed = tracks_changes_ ? changed_.data() : nullptr;
   parallel_for(chunks, [&](size_t c) {
     const uint64_t begin = other_low + span * c / chunks;
     const uint64_t end = other_low + span * (c + 1) / chunks;
@@ -63,6 +64,7 @@ bool GroupTable::merge_direct_in_parallel(const GroupTable& other, const Paralle
         continue;
       }
       layout_.merge(blocks + size_t{target_entry - 1} * block_bytes, other.block(source_entry - 1), chunk_arenas[c]);
+      if (changed != nullptr) changed[target_entry - 1] = 1;
     }
   });
 
@@ -77,6 +79,7 @@ bool GroupTable::merge_direct_in_parallel(const GroupTable& other, const Paralle
     key_words_.resize(total * width);
     group_hashes_.resize(total);
     blocks_.resize(total * block_bytes);
+    if (tracks_changes_) changed_.resize(total, 1);
     uint8_t* grown_blocks = blocks_.data();
     uint32_t* direct = direct_.data();
     parallel_for(chunks, [&](size_t c) {
@@ -110,6 +113,7 @@ bool GroupTable::merge_direct_in_parallel(const GroupTable& other, const Paralle
             : insert_group(other.group_hashes_[source_group], other.key_words_of(source_group), nullptr, 0, nullptr,
                            kNoSlot);
     layout_.merge(blocks_.data() + size_t{group} * block_bytes, other.block(source_group), arena_);
+    if (tracks_changes_) changed_[group] = 1;
   }
   return true;
 }

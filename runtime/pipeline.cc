@@ -53,14 +53,22 @@ RunSummary Pipeline::run(const RunOptions& options) {
   int64_t max_event_time = std::numeric_limits<int64_t>::min();
   uint64_t epoch = 0;
 
+  if (bounded_run) {
+    // The input is what is available now.
+    source_->discover();
+    source_->seal();
+  }
+  const WindowAggregationSpec& spec = aggregation_->spec();
+  if (spec.output_mode == OutputMode::Append && !spec.window && !source_->bounded()) {
+    // Spark refuses this too: an aggregate over all of an input that never
+    // ends is never final, so append output would never write it.
+    throw ConfigError(
+        "output_mode: append writes an aggregation without a window only when the input ends, and " +
+        source_->describe() + " has no end under this trigger; use update or complete (or a window)");
+  }
   sink_->open(aggregation_->output_schema());
   if (late_sink_) late_sink_->open(fragment_.late_row_schema);
   try {
-    if (bounded_run) {
-      // The input is what is available now.
-      source_->discover();
-      source_->seal();
-    }
     auto next_fire = Clock::now();
     while (true) {
       if (stop_requested(options.stop_signal)) break;
@@ -97,7 +105,7 @@ RunSummary Pipeline::run(const RunOptions& options) {
       max_event_time = outcome.max_event_time;
       const int64_t watermark = exhausted ? std::numeric_limits<int64_t>::max()
                                           : watermark_from(max_event_time, fragment_.watermark_delay_millis);
-      summary.rows_out += aggregation_->emit_closed(
+      summary.rows_out += aggregation_->emit(
           *global, watermark, *sink_, tracker,
           [&executor](size_t count, const std::function<void(size_t)>& body) { executor.parallel_for(count, body); });
       summary.emit_seconds += std::chrono::duration<double>(Clock::now() - emit_started).count();

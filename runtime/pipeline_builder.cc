@@ -80,6 +80,11 @@ PipelineBuilder& PipelineBuilder::sink(std::unique_ptr<Sink> sink) {
   return *this;
 }
 
+PipelineBuilder& PipelineBuilder::output_mode(OutputMode mode) {
+  output_mode_ = mode;
+  return *this;
+}
+
 PipelineBuilder& PipelineBuilder::late_sink(std::unique_ptr<Sink> sink) {
   late_sink_ = std::move(sink);
   return *this;
@@ -158,6 +163,7 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
     spec.aggregates.push_back(std::move(aggregate));
   }
 
+  spec.output_mode = output_mode_;
   std::unique_ptr<Pipeline> pipeline(new Pipeline());
   if (where_) {
     pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });

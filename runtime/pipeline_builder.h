@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/output_mode.h"
 #include "runtime/pipeline.h"
 #include "runtime/sink.h"
 #include "runtime/source.h"
@@ -61,6 +62,10 @@ class PipelineBuilder {
   // source's columns followed by a string column `reason`, in source order.
   // Needs a window (without one no row is late).
   PipelineBuilder& late_sink(std::unique_ptr<Sink> sink);
+  // What each trigger writes (runtime/output_mode.h); default append. With
+  // update or complete, a file sink should write one file per trigger
+  // (ingest/csv_epoch_files_sink.h).
+  PipelineBuilder& output_mode(OutputMode mode);
 
   std::unique_ptr<Pipeline> build();
 
@@ -76,6 +81,7 @@ class PipelineBuilder {
   std::vector<std::string> aggregates_;
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<Sink> late_sink_;
+  OutputMode output_mode_ = OutputMode::Append;
 };
 
 }  // namespace weir

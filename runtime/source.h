@@ -50,8 +50,11 @@ class Source {
   // discovered so far ends (the available-now and once triggers).
   virtual void seal() = 0;
 
-  // True when the source can never yield another row: it is bounded (a
-  // single file, or sealed) and every discovered row was cut into morsels.
+  // True when the input has an end: no input arrives after what exists now
+  // (a single file, an in-memory table, a sealed directory).
+  virtual bool bounded() const = 0;
+  // True when the source can never yield another row: it is bounded and
+  // every discovered row was cut into morsels.
   virtual bool exhausted() const = 0;
 
   virtual std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) = 0;

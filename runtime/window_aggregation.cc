@@ -111,7 +111,10 @@ void WindowAggregation::combine(const std::vector<LocalState*>& locals, GlobalSt
   for (auto& [start, tables] : partials) {
     std::unique_ptr<GroupTable>& target = global.windows[start];
     size_t next = 0;
-    if (!target) target = std::move(tables[next++]);  // adopt the first partial whole
+    if (!target) {
+      target = std::move(tables[next++]);  // adopt the first partial whole
+      if (spec_.output_mode == OutputMode::Update) target->track_changes();
+    }
     // Large partials of direct-indexed tables merge in place, in parallel.
     std::vector<std::unique_ptr<GroupTable>> rest;
     size_t rest_groups = 0;
@@ -127,8 +130,9 @@ void WindowAggregation::combine(const std::vector<LocalState*>& locals, GlobalSt
     // Other large partials (hashed keys) are merged with the target into a
     // new key-ordered table in parallel, when they are not much smaller
     // than the target (a streaming run's small epochs merge in place).
-    if (parallel_for && !spec_.keys.empty() && rest_groups >= kParallelMergeGroups &&
-        rest_groups * 4 >= target->num_groups()) {
+    // (Not in update mode: the new table would lose which groups changed.)
+    if (parallel_for && !spec_.keys.empty() && spec_.output_mode != OutputMode::Update &&
+        rest_groups >= kParallelMergeGroups && rest_groups * 4 >= target->num_groups()) {
       rest.insert(rest.begin(), std::move(target));
       target = GroupTable::merge_in_key_order(std::move(rest), parallel_for, global.tracker);
       continue;
@@ -162,19 +166,59 @@ void WindowAggregation::append_groups(const GroupTable& table, const uint32_t* g
   }
 }
 
-uint64_t WindowAggregation::emit_closed(GlobalState& global, int64_t watermark, Sink& sink, MemoryTracker* tracker,
-                                        const ParallelFor& parallel_for) const {
+void WindowAggregation::emit_groups(const GroupTable& table, const std::vector<uint32_t>& order, int64_t start,
+                                    Batch& out, const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                                    const ParallelFor& parallel_for) const {
+  if (order.size() <= kEmitBatchRows || !parallel_for) {
+    for (size_t begin = 0; begin < order.size(); begin += kEmitBatchRows) {
+      const size_t count = std::min(kEmitBatchRows, order.size() - begin);
+      append_groups(table, order.data() + begin, count, start, out);
+      if (out.column(0).size() >= kEmitBatchRows) write(out);
+    }
+    return;
+  }
+  // A large window: its groups are read in key order, i.e. at random in
+  // memory; build chunks of the output on the workers (each core brings its
+  // own outstanding cache misses), then write them in order. The first error
+  // in output order wins, as in a serial emission.
+  write(out);
+  constexpr size_t kChunksPerWave = 8;
+  const size_t chunks = (order.size() + kEmitBatchRows - 1) / kEmitBatchRows;
+  std::vector<std::unique_ptr<Batch>> wave(kChunksPerWave);
+  std::vector<std::exception_ptr> errors(kChunksPerWave);
+  for (size_t first_chunk = 0; first_chunk < chunks; first_chunk += kChunksPerWave) {
+    const size_t wave_size = std::min(kChunksPerWave, chunks - first_chunk);
+    parallel_for(wave_size, [&](size_t i) {
+      if (!wave[i]) wave[i] = std::make_unique<Batch>(output_schema_, tracker);
+      const size_t begin = (first_chunk + i) * kEmitBatchRows;
+      try {
+        append_groups(table, order.data() + begin, std::min(kEmitBatchRows, order.size() - begin), start,
+                      *wave[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
+    for (size_t i = 0; i < wave_size; ++i) {
+      if (errors[i]) std::rethrow_exception(errors[i]);
+      write(*wave[i]);
+    }
+  }
+}
+
+uint64_t WindowAggregation::emit(GlobalState& global, int64_t watermark, Sink& sink, MemoryTracker* tracker,
+                                 const ParallelFor& parallel_for) const {
   uint64_t rows_written = 0;
   Batch out(output_schema_, tracker);
-  auto write = [&](Batch& batch) {
+  const std::function<void(Batch&)> write = [&](Batch& batch) {
     if (batch.column(0).size() == 0) return;
     batch.set_num_rows(batch.column(0).size());
     sink.write(batch);
     rows_written += batch.num_rows();
     batch.clear();
   };
-  if (!spec_.window && spec_.keys.empty() && global.windows.empty() &&
-      watermark == std::numeric_limits<int64_t>::max()) {
+  const bool input_ended = watermark == std::numeric_limits<int64_t>::max();
+  const OutputMode mode = spec_.output_mode;
+  if (!spec_.window && spec_.keys.empty() && global.windows.empty() && (input_ended || mode != OutputMode::Append)) {
     // SQL's ungrouped aggregate over no rows is still one row (count 0, the
     // other aggregates NULL): create its single group.
     auto table = std::make_unique<GroupTable>(spec_.keys, layout_, tracker);
@@ -183,56 +227,36 @@ uint64_t WindowAggregation::emit_closed(GlobalState& global, int64_t watermark, 
     uint32_t group = 0;
     GroupProbeScratch scratch;
     table->find_or_insert(no_columns, &row, 1, &group, scratch);
+    if (mode == OutputMode::Update) table->track_changes();
     global.windows[kNoWindowStart] = std::move(table);
   }
   // Windows stay open for their allowed lateness after the watermark passed
   // their end; the end of the input closes them all.
   const int64_t lateness = spec_.allowed_lateness_millis;
-  const int64_t closing = watermark == std::numeric_limits<int64_t>::max() ? watermark
+  const int64_t closing = input_ended ? watermark
                           : watermark < std::numeric_limits<int64_t>::min() + lateness
                               ? std::numeric_limits<int64_t>::min()
                               : watermark - lateness;
-  while (!global.windows.empty()) {
-    auto first = global.windows.begin();
-    const int64_t start = first->first;
-    if (window_end(start) > closing) break;
-    const GroupTable& table = *first->second;
-    const std::vector<uint32_t> order = table.groups_in_key_order();
-    if (order.size() <= kEmitBatchRows || !parallel_for) {
-      for (size_t begin = 0; begin < order.size(); begin += kEmitBatchRows) {
-        const size_t count = std::min(kEmitBatchRows, order.size() - begin);
-        append_groups(table, order.data() + begin, count, start, out);
-        if (out.column(0).size() >= kEmitBatchRows) write(out);
-      }
-    } else {
-      // A large window: its groups are read in key order, i.e. at random in
-      // memory; build chunks of the output on the workers (each core brings
-      // its own outstanding cache misses), then write them in order. The
-      // first error in output order wins, as in a serial emission.
-      write(out);
-      constexpr size_t kChunksPerWave = 8;
-      const size_t chunks = (order.size() + kEmitBatchRows - 1) / kEmitBatchRows;
-      std::vector<std::unique_ptr<Batch>> wave(kChunksPerWave);
-      std::vector<std::exception_ptr> errors(kChunksPerWave);
-      for (size_t first_chunk = 0; first_chunk < chunks; first_chunk += kChunksPerWave) {
-        const size_t wave_size = std::min(kChunksPerWave, chunks - first_chunk);
-        parallel_for(wave_size, [&](size_t i) {
-          if (!wave[i]) wave[i] = std::make_unique<Batch>(output_schema_, tracker);
-          const size_t begin = (first_chunk + i) * kEmitBatchRows;
-          try {
-            append_groups(table, order.data() + begin, std::min(kEmitBatchRows, order.size() - begin), start,
-                          *wave[i]);
-          } catch (...) {
-            errors[i] = std::current_exception();
-          }
-        });
-        for (size_t i = 0; i < wave_size; ++i) {
-          if (errors[i]) std::rethrow_exception(errors[i]);
-          write(*wave[i]);
-        }
-      }
+  for (auto window = global.windows.begin(); window != global.windows.end();) {
+    const int64_t start = window->first;
+    GroupTable& table = *window->second;
+    const bool closed = window_end(start) <= closing;
+    // Append: windows close in start order, the first open one ends the pass.
+    if (mode == OutputMode::Append && !closed) break;
+    switch (mode) {
+      case OutputMode::Append:
+        emit_groups(table, table.groups_in_key_order(), start, out, write, tracker, parallel_for);
+        break;
+      case OutputMode::Update:
+        emit_groups(table, table.changed_groups_in_key_order(), start, out, write, tracker, parallel_for);
+        table.clear_changes();
+        break;
+      case OutputMode::Complete:
+        emit_groups(table, table.groups_in_key_order(), start, out, write, tracker, parallel_for);
+        break;
     }
-    global.windows.erase(first);
+    // Complete output keeps every window: each trigger writes the whole table.
+    window = closed && mode != OutputMode::Complete ? global.windows.erase(window) : std::next(window);
   }
   write(out);
   return rows_written;

@@ -12,6 +12,7 @@
 #include "runtime/aggregate_state.h"
 #include "runtime/batch.h"
 #include "runtime/group_table.h"
+#include "runtime/output_mode.h"
 #include "runtime/parallel_for.h"
 #include "runtime/sink.h"
 #include "runtime/time_window.h"
@@ -28,6 +29,7 @@ namespace weir {
 struct WindowAggregationSpec {
   std::optional<TimeWindow> window;
   int64_t allowed_lateness_millis = 0;
+  OutputMode output_mode = OutputMode::Append;
   std::vector<GroupKeyColumn> keys;
   std::vector<std::string> key_names;
   std::vector<AggregateSpec> aggregates;
@@ -37,7 +39,7 @@ struct WindowAggregationSpec {
 // fragment. The operator itself is immutable; all mutable data lives in
 // LocalState (one per worker thread) and GlobalState (one per run), the
 // DuckDB-style split that lets one kernel serve a whole batch run or any
-// sequence of micro-batches: only when combine() and emit_closed() run
+// sequence of micro-batches: only when combine() and emit() run
 // differs.
 //
 // Contract:
@@ -46,9 +48,12 @@ struct WindowAggregationSpec {
 //    consume() of that epoch returned; it folds the epoch's LocalStates into
 //    the GlobalState (windows with many groups in parallel, through the
 //    given ParallelFor) and leaves the LocalStates empty for the next epoch.
-//  * emit_closed() runs on the driver thread after combine(): it writes
-//    every window whose end + allowed lateness <= watermark (every window
-//    when the watermark is INT64_MAX: the input ended), in window order and within a
+//  * emit() runs on the driver thread after combine(): in append mode it
+//    writes every window whose end + allowed lateness <= watermark (every
+//    window when the watermark is INT64_MAX: the input ended) and drops
+//    them; in update mode the changed groups of every window, dropping the
+//    closed windows; in complete mode every group of every window (nothing
+//    is dropped). Always in window order and within a
 //    window in group-key order, and drops their state. Windows not yet
 //    closed stay in GlobalState across epochs (what a checkpoint would save).
 class WindowAggregation {
@@ -102,11 +107,12 @@ class WindowAggregation {
   // Empties a LocalState without folding it anywhere (an abandoned epoch).
   void discard(LocalState& local) const;
 
-  // Returns the number of rows written. Without a window, only the end of
-  // input (watermark INT64_MAX) closes the one window. Windows with many
-  // groups are turned into output batches in parallel with `parallel_for`.
-  uint64_t emit_closed(GlobalState& global, int64_t watermark, Sink& sink, MemoryTracker* tracker,
-                       const ParallelFor& parallel_for = nullptr) const;
+  // Writes the epoch's output (see the contract above) and returns the
+  // number of rows written. Without a window, only the end of input
+  // (watermark INT64_MAX) closes the one window. Windows with many groups
+  // are turned into output batches in parallel with `parallel_for`.
+  uint64_t emit(GlobalState& global, int64_t watermark, Sink& sink, MemoryTracker* tracker,
+                const ParallelFor& parallel_for = nullptr) const;
 
   // Number of windows currently open in the global state.
   size_t open_windows(const GlobalState& global) const;
@@ -119,6 +125,11 @@ class WindowAggregation {
   // Appends the output rows of `count` groups of `table` (window `start`).
   void append_groups(const GroupTable& table, const uint32_t* groups, size_t count, int64_t start,
                      Batch& out) const;
+  // Appends the rows of `order`'s groups to `out`, handing full batches to
+  // `write` (in parallel chunks for large windows).
+  void emit_groups(const GroupTable& table, const std::vector<uint32_t>& order, int64_t start, Batch& out,
+                   const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                   const ParallelFor& parallel_for) const;
 
   WindowAggregationSpec spec_;
   AggregateStateLayout layout_;

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "ingest/csv_epoch_files_sink.h"
 #include "tests/test_directory.h"
 
 extern char** environ;
@@ -184,6 +185,60 @@ TEST_F(CliTest, LateRowsGoToTheLateSinkWithTheirReason) {
   EXPECT_NE(stderr_text_.find("late_sink: needs a window"), std::string::npos) << stderr_text_;
 }
 
+// Update and complete output: one file per trigger in the sink directory;
+// the last complete file and the last upsert of every key equal the append
+// result. Append over an input that never ends, without a window, is refused.
+TEST_F(CliTest, UpdateAndCompleteOutputModes) {
+  ASSERT_EQ(run({"run", pipeline()}), 0) << stderr_text_;
+  const std::string append = testing::read_file_text(output());
+  std::filesystem::remove(output());
+  const std::vector<std::string> micro_batches = {"--trigger", "processing-time:10ms", "--max-rows-per-trigger", "2"};
+  auto epoch_files = [&]() {
+    std::vector<std::string> texts;
+    for (uint64_t epoch = 0; std::filesystem::exists(CsvEpochFilesSink::epoch_file(output(), epoch)); ++epoch) {
+      texts.push_back(testing::read_file_text(CsvEpochFilesSink::epoch_file(output(), epoch)));
+    }
+    return texts;
+  };
+  std::vector<std::string> arguments = {"run", pipeline(), "--output-mode", "complete"};
+  arguments.insert(arguments.end(), micro_batches.begin(), micro_batches.end());
+  ASSERT_EQ(run(arguments), 0) << stderr_text_;
+  std::vector<std::string> files = epoch_files();
+  ASSERT_EQ(files.size(), 3u);  // 5 rows, 2 per trigger
+  EXPECT_EQ(files.back(), append);
+  EXPECT_EQ(files[0],  // after the first two rows: one open window, written anyway
+            "window_start,window_end,auction,bids,volume,top,avg_fee\n"
+            "2026-01-01T00:00:00.000Z,2026-01-01T00:00:10.000Z,1,2,4000,2500,1\n");
+
+  arguments = {"run", pipeline({{R"("sink": {)", R"("output_mode": "update", "sink": {)"}})};
+  arguments.insert(arguments.end(), micro_batches.begin(), micro_batches.end());
+  ASSERT_EQ(run(arguments), 0) << stderr_text_;
+  files = epoch_files();
+  ASSERT_EQ(files.size(), 3u);
+  // Rows 1-2 change window 0; rows 3-4 change window 10 s (row 4 is filtered
+  // out); row 5 changes window 30 s.
+  EXPECT_EQ(files[1],
+            "window_start,window_end,auction,bids,volume,top,avg_fee\n"
+            "2026-01-01T00:00:10.000Z,2026-01-01T00:00:20.000Z,2,1,1000,1000,2\n");
+  EXPECT_EQ(files[2],
+            "window_start,window_end,auction,bids,volume,top,avg_fee\n"
+            "2026-01-01T00:00:30.000Z,2026-01-01T00:00:40.000Z,2,1,1200,1200,\n");
+
+  EXPECT_EQ(run({"run", pipeline({}), "--output-mode", "sometimes"}), 2);
+  EXPECT_NE(stderr_text_.find("--output-mode: unknown output mode 'sometimes'"), std::string::npos) << stderr_text_;
+
+  const std::string input_directory = directory_.file("incoming");
+  std::filesystem::create_directories(input_directory);
+  std::filesystem::copy_file(directory_.file("bids.csv"), input_directory + "/bids.csv");
+  std::filesystem::remove_all(directory_.file("out"));
+  const std::string no_window = pipeline({{R"("window": {"type": "tumbling", "size": "10s"},)", ""}}, input_directory);
+  EXPECT_EQ(run({"run", no_window, "--trigger", "processing-time:10ms"}), 2);
+  EXPECT_NE(stderr_text_.find("output_mode: append writes an aggregation without a window only when the input ends"),
+            std::string::npos)
+      << stderr_text_;
+  EXPECT_FALSE(output_left_behind());
+}
+
 TEST_F(CliTest, TriggersGiveTheSameFile) {
   ASSERT_EQ(run({"run", pipeline(), "--trigger", "available-now"}), 0) << stderr_text_;
   const std::string batch = testing::read_file_text(output());
@@ -226,6 +281,8 @@ TEST_F(CliTest, BadPipelineFilesExitTwoNamingTheField) {
       {R"("type": "tumbling", "size": "10s")", R"("type": "tumbling", "size": "10s", "slide": "5s")",
        "window.slide: a tumbling window has no slide"},
       {R"("size": "10s")", R"("size": "10s", "allowed_lateness": "soon")", "window.allowed_lateness"},
+      {R"("sink": {)", R"("output_mode": "upsert", "sink": {)", "output_mode: unknown output mode 'upsert'"},
+      {R"("sink": {)", R"("late_sink": {"format": "csv", "path": ""}, "sink": {)", "late_sink.path"},
   };
   for (const BadPipelineCase& c : cases) {
     const std::string path = pipeline({{c.from, c.to}});

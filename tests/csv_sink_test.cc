@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/csv_epoch_files_sink.h"
 #include "ingest/csv_source.h"
 #include "runtime/errors.h"
 #include "tests/test_directory.h"
@@ -297,6 +298,41 @@ TEST(CsvSinkTest, RoundTripsSingleColumnNullsAtTheEnd) {
   EXPECT_FALSE(loaded.column(0).is_valid(1));
   EXPECT_EQ(loaded.column(0).string_at(2), "x");
   EXPECT_FALSE(loaded.column(0).is_valid(3));
+}
+
+// The update/complete sink: one file per committed epoch, appearing whole
+// under its final name at commit; stale epoch files of an earlier run are
+// removed at open(); abort() removes what this run committed.
+TEST(CsvEpochFilesSinkTest, OneAtomicFilePerEpochAndAbortLeavesNothing) {
+  TemporaryDirectory directory;
+  const std::string out = directory.file("out");
+  fs::create_directories(out);
+  testing::write_file_text(CsvEpochFilesSink::epoch_file(out, 7), "stale\n");
+  testing::write_file_text(out + "/keep.txt", "not ours\n");
+  {
+    CsvEpochFilesSink sink(out);
+    sink.open(every_type_schema());
+    EXPECT_EQ(list_files(out).size(), 2u);  // keep.txt and the hidden file of epoch 0
+    EXPECT_FALSE(fs::exists(CsvEpochFilesSink::epoch_file(out, 7)));
+    sink.write(every_type_batch({"x"}, {1}));
+    EXPECT_FALSE(fs::exists(CsvEpochFilesSink::epoch_file(out, 0)));
+    sink.commit_epoch(0);
+    EXPECT_EQ(testing::read_file_text(CsvEpochFilesSink::epoch_file(out, 0)),
+              "i,f,b,t,s\n-1,1,true,2026-01-01T00:00:10.000Z,x\n");
+    sink.commit_epoch(1);  // an epoch with no rows: a header-only file
+    EXPECT_EQ(testing::read_file_text(CsvEpochFilesSink::epoch_file(out, 1)), "i,f,b,t,s\n");
+    sink.finish();
+  }
+  EXPECT_EQ(list_files(out), (std::vector<std::string>{"epoch-000000000000.csv", "epoch-000000000001.csv", "keep.txt"}));
+  {
+    CsvEpochFilesSink sink(out);
+    sink.open(every_type_schema());
+    sink.write(every_type_batch({"y"}, {2}));
+    sink.commit_epoch(0);
+    sink.write(every_type_batch({"z"}, {3}));
+    sink.abort();
+  }
+  EXPECT_EQ(list_files(out), std::vector<std::string>{"keep.txt"});
 }
 
 }  // namespace

@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
     // The sink path is replaced so a valid file never writes anywhere.
-    weir::parse_pipeline_file(text, "fuzz.json", std::string("/nonexistent-weir-fuzz/out.csv"));
+    weir::parse_pipeline_file(text, "fuzz.json",
+                              weir::PipelineFileOverrides{std::string("/nonexistent-weir-fuzz/out.csv"), {}});
   } catch (const weir::ConfigError&) {
     // Expected for bad pipeline files.
   }
