@@ -179,20 +179,33 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
 
   if (top.has("window")) {
     FieldReader window(top.required("window"), "window");
-    window.allow_only({"type", "size", "slide", "allowed_lateness"});
+    window.allow_only({"type", "size", "slide", "gap", "allowed_lateness"});
     const std::string window_type = window.string("type");
-    const int64_t window_size = window.duration("size");
-    if (window_size <= 0) FieldReader::fail("window.size", "must be greater than zero");
-    if (window_type == "tumbling") {
-      if (window.has("slide")) FieldReader::fail("window.slide", "a tumbling window has no slide (use type hopping)");
-      builder.tumbling_window(window_size);
-    } else if (window_type == "hopping") {
-      const int64_t slide = window.duration("slide");
-      if (slide <= 0) FieldReader::fail("window.slide", "must be greater than zero");
-      if (slide > window_size) FieldReader::fail("window.slide", "must not exceed window.size");
-      builder.hopping_window(window_size, slide);
+    if (window_type != "tumbling" && window_type != "hopping" && window_type != "session") {
+      FieldReader::fail("window.type",
+                        "unknown window type '" + window_type + "' (supported: tumbling, hopping, session)");
+    }
+    if (window_type == "session") {
+      if (window.has("size")) FieldReader::fail("window.size", "a session window has a gap, not a size");
+      if (window.has("slide")) FieldReader::fail("window.slide", "a session window has a gap, not a slide");
+      const int64_t gap = window.duration("gap");
+      if (gap <= 0) FieldReader::fail("window.gap", "must be greater than zero");
+      builder.session_window(gap);
     } else {
-      FieldReader::fail("window.type", "unknown window type '" + window_type + "' (supported: tumbling, hopping)");
+      if (window.has("gap")) FieldReader::fail("window.gap", "only session windows have a gap");
+      const int64_t window_size = window.duration("size");
+      if (window_size <= 0) FieldReader::fail("window.size", "must be greater than zero");
+      if (window_type == "tumbling") {
+        if (window.has("slide")) {
+          FieldReader::fail("window.slide", "a tumbling window has no slide (use type hopping)");
+        }
+        builder.tumbling_window(window_size);
+      } else {
+        const int64_t slide = window.duration("slide");
+        if (slide <= 0) FieldReader::fail("window.slide", "must be greater than zero");
+        if (slide > window_size) FieldReader::fail("window.slide", "must not exceed window.size");
+        builder.hopping_window(window_size, slide);
+      }
     }
     if (window.has("allowed_lateness")) builder.allowed_lateness(window.duration("allowed_lateness"));
   }

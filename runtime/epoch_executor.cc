@@ -249,6 +249,12 @@ class EpochExecutor::Impl {
   void process_morsel(Batch& batch, uint64_t first_row_ordinal, int64_t min_event_time, int64_t max_event_time,
                       int64_t max_event_time_before, WorkerState& worker) {
     const WindowAggregationSpec& spec = fragment_.aggregation->spec();
+    if (spec.session_gap_millis) {
+      const int64_t* session_times = std::as_const(batch).column(fragment_.event_time_column).int64_data();
+      process_session_morsel(batch, first_row_ordinal, session_times, min_event_time, max_event_time,
+                             max_event_time_before, worker);
+      return;
+    }
     if (!spec.window) {
       // No window: nothing is ever late; every selected row is aggregated.
       if (worker.filter) worker.filter->filter(batch, batch.selection());
@@ -327,6 +333,52 @@ class EpochExecutor::Impl {
       if (kept == 0) continue;
       fragment_.aggregation->consume(batch, worker.older_selection, worker.older_starts.data(), *worker.aggregation);
     }
+  }
+
+  // Session windows: a session's end is not known until it closes, so a row
+  // is late when its event time + allowed lateness < the watermark of the
+  // rows before it (then no row can reach a session already written).
+  void process_session_morsel(Batch& batch, uint64_t first_row_ordinal, const int64_t* times,
+                              int64_t min_event_time, int64_t max_event_time, int64_t max_event_time_before,
+                              WorkerState& worker) {
+    const size_t rows = batch.num_rows();
+    const int64_t delay = fragment_.watermark_delay_millis;
+    const int64_t lateness = fragment_.aggregation->spec().allowed_lateness_millis;
+    const int64_t highest_closing = saturating_subtract(
+        saturating_subtract(std::max(max_event_time_before, max_event_time), delay), lateness);
+    SelectionVector& selection = batch.selection();
+    if (min_event_time < highest_closing) {
+      worker.max_before.resize(rows);
+      kernels::RunningMaxBefore(times, rows, max_event_time_before, worker.max_before.data());
+      uint32_t* selected = selection.data();
+      size_t kept = 0;
+      for (size_t row = 0; row < rows; ++row) {
+        const int64_t closing = saturating_subtract(saturating_subtract(worker.max_before[row], delay), lateness);
+        selected[kept] = static_cast<uint32_t>(row);
+        kept += times[row] >= closing ? 1 : 0;
+      }
+      selection.resize(kept);
+      worker.rows_late += rows - kept;
+      if (kept < rows && fragment_.late_row_schema) {
+        auto late = std::make_unique<Batch>(fragment_.late_row_schema, tracker_);
+        const size_t columns = batch.num_columns();
+        std::string reason;
+        for (size_t row = 0; row < rows; ++row) {
+          const int64_t watermark = saturating_subtract(worker.max_before[row], delay);
+          if (times[row] >= saturating_subtract(watermark, lateness)) continue;
+          for (size_t c = 0; c < columns; ++c) late->column(c).append_rows(batch.column(c), row, 1);
+          reason = "session: event time";
+          if (lateness > 0) reason += " + allowed lateness " + std::to_string(lateness) + " ms";
+          reason += " below watermark ";
+          format_timestamp(watermark, reason);
+          late->column(columns).append_string(reason);
+        }
+        late->set_num_rows(late->column(columns).size());
+        worker.late_rows.push_back({first_row_ordinal, std::move(late)});
+      }
+    }
+    if (worker.filter) worker.filter->filter(batch, selection);
+    fragment_.aggregation->consume(batch, selection, nullptr, *worker.aggregation);
   }
 
   // Copies the rows of `batch` that are late for all their windows (their

@@ -349,6 +349,28 @@ void GroupTable::merge_from(const GroupTable& other) {
   }
 }
 
+void GroupTable::map_groups_from(const GroupTable& other, std::vector<uint32_t>& mapping) {
+  const size_t string_count = string_key_indices_.size();
+  mapping.resize(other.num_groups_);
+  for (uint32_t source_group = 0; source_group < other.num_groups_; ++source_group) {
+    const uint64_t hash = other.group_hashes_[source_group];
+    const uint64_t* words = other.key_words_of(source_group);
+    const std::string_view* strings =
+        string_count > 0 ? other.strings_.data() + size_t{source_group} * string_count : nullptr;
+    uint32_t* direct_entry = nullptr;
+    if (!direct_.empty() && words[1] == 0 && keys_.size() == 1) {
+      const uint64_t index = words[0] - static_cast<uint64_t>(direct_base_);
+      if (index < direct_.size()) direct_entry = &direct_[index];
+    }
+    if (direct_entry != nullptr) {
+      mapping[source_group] =
+          *direct_entry != 0 ? *direct_entry - 1 : insert_group(hash, words, nullptr, 0, strings, kNoSlot);
+    } else {
+      mapping[source_group] = find_or_insert_one(hash, words, nullptr, 0, strings);
+    }
+  }
+}
+
 void GroupTable::track_changes() {
   tracks_changes_ = true;
   changed_.assign(num_groups_, 1);

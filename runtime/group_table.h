@@ -64,6 +64,11 @@ class GroupTable {
   // Folds every group of `other` (same keys and layout) into this table.
   void merge_from(const GroupTable& other);
 
+  // Inserts every key of `other` (same keys) that this table lacks, without
+  // touching state blocks, and sets mapping[g] = this table's group of
+  // `other`'s group g (tables of keys only, e.g. session windows).
+  void map_groups_from(const GroupTable& other, std::vector<uint32_t>& mapping);
+
   // Folds `other` into this table in parallel when both use direct indexing
   // and this table's direct array can cover `other`'s keys: chunks of the
   // key range merge on the workers, keys new to this table are inserted

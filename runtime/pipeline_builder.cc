@@ -51,12 +51,21 @@ PipelineBuilder& PipelineBuilder::where(std::string predicate) {
 PipelineBuilder& PipelineBuilder::tumbling_window(int64_t size_millis) {
   window_size_millis_ = size_millis;
   window_slide_millis_.reset();
+  session_gap_millis_.reset();
   return *this;
 }
 
 PipelineBuilder& PipelineBuilder::hopping_window(int64_t size_millis, int64_t slide_millis) {
   window_size_millis_ = size_millis;
   window_slide_millis_ = slide_millis;
+  session_gap_millis_.reset();
+  return *this;
+}
+
+PipelineBuilder& PipelineBuilder::session_window(int64_t gap_millis) {
+  session_gap_millis_ = gap_millis;
+  window_size_millis_.reset();
+  window_slide_millis_.reset();
   return *this;
 }
 
@@ -128,10 +137,26 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
     }
     output_names = {"window_start", "window_end"};
   }
-  if (!window_size_millis_ && late_sink_) {
+  if (session_gap_millis_) {
+    if (!event_time) throw ConfigError("window: a window needs event_time (the column windows are cut on)");
+    if (*session_gap_millis_ <= 0) throw ConfigError("window.gap: must be greater than zero");
+    if (output_mode_ != OutputMode::Append) {
+      throw ConfigError("output_mode: session windows support append output only (a session's start moves "
+                        "as sessions merge, so upserts keyed by window would not be stable)");
+    }
+    spec.session_gap_millis = *session_gap_millis_;
+    spec.event_time_column = *event_time;
+    if (allowed_lateness_millis_) {
+      if (*allowed_lateness_millis_ < 0) throw ConfigError("window.allowed_lateness: must not be negative");
+      spec.allowed_lateness_millis = *allowed_lateness_millis_;
+    }
+    output_names = {"window_start", "window_end"};
+  }
+  const bool windowed = window_size_millis_ || session_gap_millis_;
+  if (!windowed && late_sink_) {
     throw ConfigError("late_sink: needs a window (without one no row is ever late)");
   }
-  if (!window_size_millis_ && allowed_lateness_millis_) {
+  if (!windowed && allowed_lateness_millis_) {
     throw ConfigError("window.allowed_lateness: needs a window (without one nothing is ever late)");
   }
   for (size_t i = 0; i < group_by_.size(); ++i) {

@@ -51,6 +51,10 @@ class PipelineBuilder {
   // (0 < slide <= size; slide == size is a tumbling window). A row counts in
   // every window that holds its event time.
   PipelineBuilder& hopping_window(int64_t size_millis, int64_t slide_millis);
+  // Session windows per group key: rows of a key closer than `gap` in event
+  // time form one session [first, last + gap) (runtime/session_windows.h).
+  // Append output only.
+  PipelineBuilder& session_window(int64_t gap_millis);
   // Keeps each window open for this long after the watermark passed its end:
   // rows arriving meanwhile still count, and the window is written when the
   // watermark reaches end + allowed lateness. Default 0. Needs a window.
@@ -76,6 +80,7 @@ class PipelineBuilder {
   std::optional<std::string> where_;
   std::optional<int64_t> window_size_millis_;
   std::optional<int64_t> window_slide_millis_;  // none: tumbling
+  std::optional<int64_t> session_gap_millis_;
   std::optional<int64_t> allowed_lateness_millis_;
   std::vector<std::string> group_by_;
   std::vector<std::string> aggregates_;

@@ -11,7 +11,7 @@ namespace {
 
 std::shared_ptr<const Schema> make_output_schema(const WindowAggregationSpec& spec) {
   std::vector<Field> fields;
-  if (spec.window) {
+  if (spec.window || spec.session_gap_millis) {
     fields = {{"window_start", DataType::Timestamp}, {"window_end", DataType::Timestamp}};
   }
   for (size_t k = 0; k < spec.keys.size(); ++k) fields.push_back({spec.key_names[k], spec.keys[k].type});
@@ -27,6 +27,8 @@ constexpr size_t kEmitBatchRows = 64 * 1024;
 
 WindowAggregation::WindowAggregation(WindowAggregationSpec spec)
     : spec_(std::move(spec)), layout_(spec_.aggregates), output_schema_(make_output_schema(spec_)) {
+  WEIR_CHECK(!(spec_.window && spec_.session_gap_millis));
+  WEIR_CHECK(!spec_.session_gap_millis || *spec_.session_gap_millis > 0);
   WEIR_CHECK(!spec_.window || (spec_.window->slide_millis > 0 && spec_.window->slide_millis <= spec_.window->size_millis));
   WEIR_CHECK(spec_.allowed_lateness_millis >= 0);
   WEIR_CHECK(spec_.keys.size() == spec_.key_names.size());
@@ -35,13 +37,22 @@ WindowAggregation::WindowAggregation(WindowAggregationSpec spec)
 
 WindowAggregation::~WindowAggregation() = default;
 
+std::unique_ptr<SessionStore> WindowAggregation::make_session_store(MemoryTracker* tracker) const {
+  if (!spec_.session_gap_millis) return nullptr;
+  return std::make_unique<SessionStore>(spec_.keys, layout_, *spec_.session_gap_millis, tracker);
+}
+
 std::unique_ptr<WindowAggregation::LocalState> WindowAggregation::make_local_state(MemoryTracker* tracker) const {
-  return std::make_unique<LocalState>(tracker);
+  auto local = std::make_unique<LocalState>(tracker);
+  local->sessions = make_session_store(tracker);
+  return local;
 }
 
 std::unique_ptr<WindowAggregation::GlobalState> WindowAggregation::make_global_state(
     MemoryTracker* tracker) const {
-  return std::make_unique<GlobalState>(tracker);
+  auto global = std::make_unique<GlobalState>(tracker);
+  global->sessions = make_session_store(tracker);
+  return global;
 }
 
 void WindowAggregation::consume(const Batch& batch, const SelectionVector& selection,
@@ -52,8 +63,13 @@ void WindowAggregation::consume(const Batch& batch, const SelectionVector& selec
   for (const AggregateSpec& aggregate : spec_.aggregates) {
     local.inputs.push_back(aggregate.input_column ? &batch.column(*aggregate.input_column) : nullptr);
   }
-  local.group_ids.resize(count);
   const uint32_t* rows = selection.data();
+  if (local.sessions) {
+    const int64_t* times = batch.column(spec_.event_time_column).int64_data();
+    local.sessions->consume(batch, rows, count, times, local.inputs);
+    return;
+  }
+  local.group_ids.resize(count);
   // Folds rows[begin, end) into `table`.
   auto aggregate_run = [&](GroupTable& table, size_t begin, size_t end) {
     const size_t length = end - begin;
@@ -101,6 +117,10 @@ void WindowAggregation::combine(const std::vector<LocalState*>& locals, GlobalSt
                                 const ParallelFor& parallel_for) const {
   // Partials with at least this many groups in all are merged in parallel.
   constexpr size_t kParallelMergeGroups = 32 * 1024;
+  if (global.sessions) {
+    for (LocalState* local : locals) global.sessions->merge_from(*local->sessions);
+    return;
+  }
   std::map<int64_t, std::vector<std::unique_ptr<GroupTable>>> partials;
   for (LocalState* local : locals) {
     for (auto& [start, table] : local->windows) {
@@ -218,6 +238,16 @@ uint64_t WindowAggregation::emit(GlobalState& global, int64_t watermark, Sink& s
   };
   const bool input_ended = watermark == std::numeric_limits<int64_t>::max();
   const OutputMode mode = spec_.output_mode;
+  if (global.sessions) {
+    // Append only (the builder refuses the other modes): a session closes
+    // when the watermark passes its end + allowed lateness.
+    const int64_t lateness = spec_.allowed_lateness_millis;
+    const int64_t closing = input_ended ? watermark
+                            : watermark < std::numeric_limits<int64_t>::min() + lateness
+                                ? std::numeric_limits<int64_t>::min()
+                                : watermark - lateness;
+    return emit_sessions(global, closing, sink, tracker);
+  }
   if (!spec_.window && spec_.keys.empty() && global.windows.empty() && (input_ended || mode != OutputMode::Append)) {
     // SQL's ungrouped aggregate over no rows is still one row (count 0, the
     // other aggregates NULL): create its single group.
@@ -266,8 +296,43 @@ int64_t WindowAggregation::window_end(int64_t start) const {
   return spec_.window ? spec_.window->end_of_window_starting(start) : std::numeric_limits<int64_t>::max();
 }
 
-void WindowAggregation::discard(LocalState& local) const { local.windows.clear(); }
+void WindowAggregation::discard(LocalState& local) const {
+  local.windows.clear();
+  if (local.sessions) local.sessions = make_session_store(local.tracker);
+}
 
-size_t WindowAggregation::open_windows(const GlobalState& global) const { return global.windows.size(); }
+size_t WindowAggregation::open_windows(const GlobalState& global) const {
+  return global.sessions ? global.sessions->open_sessions() : global.windows.size();
+}
+
+uint64_t WindowAggregation::emit_sessions(GlobalState& global, int64_t closing, Sink& sink,
+                                          MemoryTracker* tracker) const {
+  uint64_t rows_written = 0;
+  Batch out(output_schema_, tracker);
+  auto write = [&]() {
+    if (out.column(0).size() == 0) return;
+    out.set_num_rows(out.column(0).size());
+    sink.write(out);
+    rows_written += out.num_rows();
+    out.clear();
+  };
+  const GroupTable& keys = global.sessions->keys();
+  const size_t key_count = spec_.keys.size();
+  global.sessions->take_closed(closing, [&](const SessionStore::Closed& session) {
+    out.column(0).append_int64(session.start);
+    out.column(1).append_int64(session.end);
+    for (size_t k = 0; k < key_count; ++k) keys.append_key(session.group, k, out.column(2 + k));
+    try {
+      for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+        layout_.finalize(a, session.block, out.column(2 + key_count + a));
+      }
+    } catch (const InputError& error) {
+      throw InputError(std::string(error.what()) + ", session starting " + format_timestamp(session.start));
+    }
+    if (out.column(0).size() >= kEmitBatchRows) write();
+  });
+  write();
+  return rows_written;
+}
 
 }  // namespace weir

@@ -14,6 +14,7 @@
 #include "runtime/group_table.h"
 #include "runtime/output_mode.h"
 #include "runtime/parallel_for.h"
+#include "runtime/session_windows.h"
 #include "runtime/sink.h"
 #include "runtime/time_window.h"
 
@@ -28,6 +29,10 @@ namespace weir {
 // written then (append output: once, final).
 struct WindowAggregationSpec {
   std::optional<TimeWindow> window;
+  // Session windows per group key (runtime/session_windows.h) instead of
+  // `window`: the gap, and the event-time column sessions are cut on.
+  std::optional<int64_t> session_gap_millis;
+  size_t event_time_column = 0;
   int64_t allowed_lateness_millis = 0;
   OutputMode output_mode = OutputMode::Append;
   std::vector<GroupKeyColumn> keys;
@@ -66,6 +71,7 @@ class WindowAggregation {
     explicit LocalState(MemoryTracker* tracker) : tracker(tracker) {}
     MemoryTracker* tracker;
     WindowTables windows;
+    std::unique_ptr<SessionStore> sessions;  // session windows only
     GroupProbeScratch scratch;
     std::vector<uint32_t> group_ids;
     std::vector<const Column*> inputs;
@@ -77,6 +83,7 @@ class WindowAggregation {
     explicit GlobalState(MemoryTracker* tracker) : tracker(tracker) {}
     MemoryTracker* tracker;
     WindowTables windows;
+    std::unique_ptr<SessionStore> sessions;  // session windows only
   };
 
   explicit WindowAggregation(WindowAggregationSpec spec);
@@ -122,6 +129,9 @@ class WindowAggregation {
 
  private:
   int64_t window_end(int64_t start) const;
+  bool has_window_columns() const { return spec_.window || spec_.session_gap_millis; }
+  std::unique_ptr<SessionStore> make_session_store(MemoryTracker* tracker) const;
+  uint64_t emit_sessions(GlobalState& global, int64_t closing, Sink& sink, MemoryTracker* tracker) const;
   // Appends the output rows of `count` groups of `table` (window `start`).
   void append_groups(const GroupTable& table, const uint32_t* groups, size_t count, int64_t start,
                      Batch& out) const;

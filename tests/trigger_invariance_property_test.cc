@@ -93,6 +93,8 @@ struct Case {
   int64_t window_size;
   int64_t window_slide;      // == window_size: tumbling
   int64_t allowed_lateness;  // with a window
+  bool session;              // windowed: session windows of session_gap instead
+  int64_t session_gap;
   OutputMode output_mode;
   int64_t delay;
   std::vector<std::string> group_by;  // subset of k1, k2, b
@@ -115,6 +117,9 @@ Case random_case(std::mt19937_64& random) {
   c.allowed_lateness = chance(0.3) ? std::vector<int64_t>{500, 2000, 15000}[uniform(0, 2)] : 0;
   c.output_mode = std::vector<OutputMode>{OutputMode::Append, OutputMode::Append, OutputMode::Update,
                                           OutputMode::Complete}[uniform(0, 3)];
+  c.session = c.windowed && chance(0.3);
+  c.session_gap = std::vector<int64_t>{300, 1000, 5000}[uniform(0, 2)];
+  if (c.session) c.output_mode = OutputMode::Append;  // sessions: append only
   c.delay = std::vector<int64_t>{0, 500, 3000, 20000}[uniform(0, 3)];
   for (const char* key : {"k1", "k2", "b"}) {
     if (chance(0.5)) c.group_by.push_back(key);
@@ -181,6 +186,7 @@ struct ReferenceKey {
 };
 
 struct ReferenceState {
+  int64_t end = 0;  // the window's end
   int64_t n = 0, nv = 0, ns = 0, sv = 0, nf = 0;
   std::optional<int64_t> minv, maxv, mints, maxts;
   double sf = 0;
@@ -204,7 +210,77 @@ ReferenceResult reference(const Case& c) {
   std::optional<int64_t> max_seen;
   std::ostringstream late_out;
   late_out << "ts,k1,k2,b,v,f,s,reason\n";
+  using Key = std::vector<KeyPart>;
+  auto key_of = [&](const Row& r) {
+    Key key;
+    for (const std::string& column : c.group_by) {
+      if (column == "k1") key.emplace_back(!r.k1, r.k1.value_or(0), "");
+      if (column == "k2") key.emplace_back(!r.k2, 0, r.k2.value_or(""));
+      if (column == "b") key.emplace_back(!r.b, r.b.value_or(false) ? 1 : 0, "");
+    }
+    return key;
+  };
+  auto accumulate = [](ReferenceState& s, const Row& r) {
+    ++s.n;
+    if (r.v) {
+      ++s.nv;
+      s.sv += *r.v;
+      s.minv = s.minv ? std::min(*s.minv, *r.v) : *r.v;
+      s.maxv = s.maxv ? std::max(*s.maxv, *r.v) : *r.v;
+    }
+    if (r.f) {
+      ++s.nf;
+      s.sf += *r.f;
+      s.minf = s.minf ? std::min(*s.minf, *r.f) : *r.f;
+      s.maxf = s.maxf ? std::max(*s.maxf, *r.f) : *r.f;
+    }
+    if (r.s) {
+      ++s.ns;
+      s.mins = s.mins ? std::min(*s.mins, *r.s) : *r.s;
+      s.maxs = s.maxs ? std::max(*s.maxs, *r.s) : *r.s;
+    }
+    s.mints = s.mints ? std::min(*s.mints, r.ts) : r.ts;
+    s.maxts = s.maxts ? std::max(*s.maxts, r.ts) : r.ts;
+  };
+  auto write_late = [&](const Row& r, const std::string& reason) {
+    ++result.late;
+    late_out << format_timestamp(r.ts) << ',' << (r.k1 ? std::to_string(*r.k1) : "") << ','
+             << (r.k2 ? format_string(*r.k2) : "") << ',' << (r.b ? (*r.b ? "true" : "false") : "") << ','
+             << (r.v ? std::to_string(*r.v) : "") << ',' << (r.f ? format_double(*r.f) : "") << ','
+             << (r.s ? format_string(*r.s) : "") << ',' << reason << '\n';
+  };
+  if (c.session) {
+    // A row is late when its time + allowed lateness < the watermark before
+    // it. Sessions: per key, the on-time rows that pass the filter, sorted by
+    // time, split where a row is at or past the current end (last + gap).
+    std::map<Key, std::vector<const Row*>> by_key;
+    for (const Row& r : c.rows) {
+      if (max_seen && r.ts + c.allowed_lateness < *max_seen - c.delay) {
+        write_late(r, "session: event time" +
+                          (c.allowed_lateness > 0 ? " + allowed lateness " + std::to_string(c.allowed_lateness) + " ms"
+                                                  : std::string()) +
+                          " below watermark " + format_timestamp(*max_seen - c.delay));
+        max_seen = std::max(*max_seen, r.ts);
+        continue;
+      }
+      max_seen = max_seen ? std::max(*max_seen, r.ts) : r.ts;
+      if (predicates()[c.predicate].reference(r) == true) by_key[key_of(r)].push_back(&r);
+    }
+    for (auto& [key, rows] : by_key) {
+      std::stable_sort(rows.begin(), rows.end(), [](const Row* a, const Row* b) { return a->ts < b->ts; });
+      ReferenceState* session = nullptr;
+      for (const Row* r : rows) {
+        if (session == nullptr || r->ts >= session->end) {
+          session = &groups[{r->ts, key}];
+          session->end = r->ts + c.session_gap;
+        }
+        session->end = std::max(session->end, r->ts + c.session_gap);
+        accumulate(*session, *r);
+      }
+    }
+  }
   for (const Row& r : c.rows) {
+    if (c.session) break;
     // The windows holding r.ts: [k * slide, k * slide + size). A row is late
     // for a window when its end + allowed lateness <= the watermark of the
     // rows before it; late (counted, dropped) when late for all of them.
@@ -219,49 +295,21 @@ ReferenceResult reference(const Case& c) {
       starts.push_back(0);
     }
     if (starts.empty()) {
-      ++result.late;
       const int64_t newest = floor_div(r.ts, c.window_slide) * c.window_slide;
-      late_out << format_timestamp(r.ts) << ',' << (r.k1 ? std::to_string(*r.k1) : "") << ','
-               << (r.k2 ? format_string(*r.k2) : "") << ',' << (r.b ? (*r.b ? "true" : "false") : "") << ','
-               << (r.v ? std::to_string(*r.v) : "") << ',' << (r.f ? format_double(*r.f) : "") << ','
-               << (r.s ? format_string(*r.s) : "") << ','
-               << (c.window_slide == c.window_size ? "window " : "newest window ") << format_timestamp(newest)
-               << ".." << format_timestamp(newest + c.window_size) << " closed at watermark "
-               << format_timestamp(*max_seen - c.delay)
-               << (c.allowed_lateness > 0 ? " (allowed lateness " + std::to_string(c.allowed_lateness) + " ms)" : "")
-               << '\n';
+      write_late(r, (c.window_slide == c.window_size ? "window " : "newest window ") + format_timestamp(newest) +
+                        ".." + format_timestamp(newest + c.window_size) + " closed at watermark " +
+                        format_timestamp(*max_seen - c.delay) +
+                        (c.allowed_lateness > 0 ? " (allowed lateness " + std::to_string(c.allowed_lateness) + " ms)"
+                                                : std::string()));
     }
     max_seen = max_seen ? std::max(*max_seen, r.ts) : r.ts;
     if (starts.empty()) continue;
     if (predicates()[c.predicate].reference(r) != true) continue;
-    std::vector<KeyPart> key;
-    for (const std::string& column : c.group_by) {
-      if (column == "k1") key.emplace_back(!r.k1, r.k1.value_or(0), "");
-      if (column == "k2") key.emplace_back(!r.k2, 0, r.k2.value_or(""));
-      if (column == "b") key.emplace_back(!r.b, r.b.value_or(false) ? 1 : 0, "");
-    }
+    const Key key = key_of(r);
     for (const int64_t start : starts) {
       ReferenceState& s = groups[{start, key}];
-      ++s.n;
-      if (r.v) {
-        ++s.nv;
-        s.sv += *r.v;
-        s.minv = s.minv ? std::min(*s.minv, *r.v) : *r.v;
-        s.maxv = s.maxv ? std::max(*s.maxv, *r.v) : *r.v;
-      }
-      if (r.f) {
-        ++s.nf;
-        s.sf += *r.f;
-        s.minf = s.minf ? std::min(*s.minf, *r.f) : *r.f;
-        s.maxf = s.maxf ? std::max(*s.maxf, *r.f) : *r.f;
-      }
-      if (r.s) {
-        ++s.ns;
-        s.mins = s.mins ? std::min(*s.mins, *r.s) : *r.s;
-        s.maxs = s.maxs ? std::max(*s.maxs, *r.s) : *r.s;
-      }
-      s.mints = s.mints ? std::min(*s.mints, r.ts) : r.ts;
-      s.maxts = s.maxts ? std::max(*s.maxts, r.ts) : r.ts;
+      s.end = start + c.window_size;
+      accumulate(s, r);
     }
   }
   if (!c.windowed && c.group_by.empty() && groups.empty()) groups[{0, {}}];  // SQL: one row, count 0
@@ -276,8 +324,17 @@ ReferenceResult reference(const Case& c) {
   auto opt_int = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : std::string(); };
   auto opt_double = [](const std::optional<double>& v) { return v ? format_double(*v) : std::string(); };
   auto opt_string = [](const std::optional<std::string>& v) { return v ? format_string(*v) : std::string(); };
-  for (const auto& [key, s] : groups) {
-    if (c.windowed) out << format_timestamp(key.first) << ',' << format_timestamp(key.first + c.window_size) << ',';
+  // Sessions come out by end, then start, then key; other windows by start
+  // (and so by end), then key.
+  std::vector<const std::pair<const std::pair<int64_t, Key>, ReferenceState>*> ordered;
+  for (const auto& entry : groups) ordered.push_back(&entry);
+  if (c.session) {
+    std::stable_sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->second.end < b->second.end; });
+  }
+  for (const auto* entry : ordered) {
+    const auto& key = entry->first;
+    const ReferenceState& s = entry->second;
+    if (c.windowed) out << format_timestamp(key.first) << ',' << format_timestamp(s.end) << ',';
     for (size_t k = 0; k < c.group_by.size(); ++k) {
       const auto& [is_null, number, text] = key.second[k];
       if (k > 0) out << ',';
@@ -410,8 +467,12 @@ WeirResult run_weir(const Case& c, const std::string& input_directory, const std
     builder.sink(std::make_unique<CsvEpochFilesSink>(output_path));
   }
   if (c.has_event_time) builder.event_time("ts", c.delay);
-  if (c.windowed && c.window_slide == c.window_size) builder.tumbling_window(c.window_size);
-  if (c.windowed && c.window_slide != c.window_size) builder.hopping_window(c.window_size, c.window_slide);
+  if (c.session) {
+    builder.session_window(c.session_gap);
+  } else if (c.windowed && c.window_slide == c.window_size) {
+    builder.tumbling_window(c.window_size);
+  }
+  if (c.windowed && !c.session && c.window_slide != c.window_size) builder.hopping_window(c.window_size, c.window_slide);
   if (c.windowed && c.allowed_lateness > 0) builder.allowed_lateness(c.allowed_lateness);
   const std::string late_path = output_path + ".late.csv";
   if (c.windowed) builder.late_sink(std::make_unique<CsvSink>(CsvSinkOptions{late_path}));
@@ -462,6 +523,7 @@ TEST(TriggerInvarianceProperty, EveryTriggerCutThreadCountAndMorselSizeGivesTheR
           << "case " << case_index << " run " << r << " trigger " << describe_trigger(runs[r].trigger)
           << " max_rows " << runs[r].max_rows_per_trigger.value_or(0) << " threads " << runs[r].threads
           << " morsel " << runs[r].morsel_rows << " where '" << predicates()[c.predicate].text << "'"
+          << (c.session ? " session gap " + std::to_string(c.session_gap) : "")
           << (c.windowed ? " window " + std::to_string(c.window_size) + "/" + std::to_string(c.window_slide) +
                                " lateness " + std::to_string(c.allowed_lateness)
                          : " no window")
