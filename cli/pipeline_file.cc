@@ -131,16 +131,26 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
   int64_t delay = 0;
   if (top.has("event_time")) {
     FieldReader event_time(top.required("event_time"), "event_time");
-    event_time.allow_only({"column", "watermark_delay"});
+    event_time.allow_only({"column", "watermark_delay", "idle_timeout"});
     event_time_column = event_time.string("column");
     delay = event_time.has("watermark_delay") ? event_time.duration("watermark_delay") : 0;
+    if (event_time.has("idle_timeout")) {
+      const int64_t idle_timeout = event_time.duration("idle_timeout");
+      if (idle_timeout <= 0) FieldReader::fail("event_time.idle_timeout", "must be greater than zero");
+      builder.idle_timeout(idle_timeout);
+    }
   }
 
   FieldReader source(top.required("source"), "source");
-  source.allow_only({"format", "path", "schema"});
+  source.allow_only({"format", "path", "schema", "partition_by_file"});
   expect_format(source, "source");
   CsvSourceOptions source_options;
   source_options.path = source.string("path");
+  if (source.has("partition_by_file")) {
+    const Json& flag = source.required("partition_by_file");
+    if (!flag.is_boolean()) FieldReader::fail("source.partition_by_file", "expected true or false");
+    source_options.partition_by_file = flag.get<bool>();
+  }
   source_options.schema = read_schema(source.required("schema"));
   if (event_time_column && source_options.schema.find(*event_time_column)) {
     source_options.not_null_columns = {*event_time_column};

@@ -398,14 +398,15 @@ CsvSource::CsvSource(CsvSourceOptions options, MemoryTracker* tracker,
     not_null_[*column] = 1;
   }
 
+  partition_by_file_ = options.partition_by_file;
   if (in_memory_contents_ != nullptr) {
-    pending_files_.push_back(path_);
+    add_file(path_);
     return;
   }
   std::error_code error;
   const fs::file_status status = fs::status(path_, error);
   if (fs::is_regular_file(status)) {
-    pending_files_.push_back(path_);
+    add_file(path_);
   } else if (fs::is_directory(status)) {
     is_directory_ = true;
     discover();
@@ -434,25 +435,44 @@ void CsvSource::discover() {
   if (error) throw InputError("cannot list directory " + path_ + ": " + error.message());
   std::sort(fresh_names.begin(), fresh_names.end());
   for (std::string& name : fresh_names) {
-    pending_files_.push_back((fs::path(path_) / name).string());
+    add_file((fs::path(path_) / name).string());
     seen_file_names_.insert(std::move(name));
   }
 }
 
 void CsvSource::seal() { sealed_ = true; }
 
-bool CsvSource::exhausted() const {
-  const bool bounded = !is_directory_ || sealed_;
-  return bounded && pending_files_.empty() && (scanner_ == nullptr || scanner_->done());
+void CsvSource::add_file(std::string path) {
+  if (partitions_.empty() || partition_by_file_) partitions_.emplace_back();
+  partitions_.back().pending_files.push_back(std::move(path));
 }
 
-bool CsvSource::open_next_file() {
-  scanner_.reset();
-  current_file_.reset();
-  if (pending_files_.empty()) return false;
+bool CsvSource::Partition::has_rows_to_cut() const {
+  return !pending_files.empty() || (scanner != nullptr && !scanner->done());
+}
+
+bool CsvSource::exhausted() const {
+  if (!bounded()) return false;
+  for (const Partition& partition : partitions_) {
+    if (partition.has_rows_to_cut()) return false;
+  }
+  return true;
+}
+
+bool CsvSource::partition_finished(size_t partition) const {
+  if (partitions_.at(partition).has_rows_to_cut()) return false;
+  return partition_by_file_ || bounded();
+}
+
+bool CsvSource::partition_has_input(size_t partition) const { return partitions_.at(partition).has_rows_to_cut(); }
+
+bool CsvSource::open_next_file(Partition& partition) {
+  partition.scanner.reset();
+  partition.current_file.reset();
+  if (partition.pending_files.empty()) return false;
   auto file = std::make_shared<CsvInputFile>();
-  file->path = std::move(pending_files_.front());
-  pending_files_.pop_front();
+  file->path = std::move(partition.pending_files.front());
+  partition.pending_files.pop_front();
   file->contents = in_memory_contents_ != nullptr ? in_memory_contents_
                                                   : std::make_shared<const MappedFile>(file->path);
   const std::string_view text = file->contents->bytes();
@@ -466,32 +486,40 @@ bool CsvSource::open_next_file() {
       read_csv_header(text.substr(header_record.begin, header_record.end - header_record.begin),
                       *schema_, file->path);
   scanner->set_field_names(file->header.names);
-  current_file_ = std::move(file);
-  scanner_ = std::move(scanner);
+  partition.current_file = std::move(file);
+  partition.scanner = std::move(scanner);
   return true;
 }
 
 std::unique_ptr<SourceMorsel> CsvSource::next_morsel(size_t max_rows) {
   WEIR_CHECK(max_rows > 0);
-  while (scanner_ == nullptr || scanner_->done()) {
-    if (!open_next_file()) return nullptr;
+  for (size_t tried = 0; tried < partitions_.size(); ++tried) {
+    const size_t index = turn_;
+    turn_ = (turn_ + 1) % partitions_.size();
+    Partition& partition = partitions_[index];
+    while (partition.scanner == nullptr || partition.scanner->done()) {
+      if (!open_next_file(partition)) break;
+    }
+    if (partition.scanner == nullptr) continue;
+    const CsvRowScanner::Cut cut = partition.scanner->cut(max_rows);
+    WEIR_CHECK(cut.rows > 0);
+    auto morsel = std::make_unique<CsvMorsel>();
+    morsel->first_row_ordinal = next_row_ordinal_;
+    morsel->num_rows = cut.rows;
+    morsel->partition = static_cast<uint32_t>(index);
+    morsel->file = partition.current_file;
+    morsel->begin = cut.begin;
+    morsel->end = cut.end;
+    morsel->first_line = cut.first_line;
+    next_row_ordinal_ += cut.rows;
+    if (partition.scanner->done()) {
+      // Drop our references now so the file is unmapped once its morsels are.
+      partition.scanner.reset();
+      partition.current_file.reset();
+    }
+    return morsel;
   }
-  const CsvRowScanner::Cut cut = scanner_->cut(max_rows);
-  WEIR_CHECK(cut.rows > 0);
-  auto morsel = std::make_unique<CsvMorsel>();
-  morsel->first_row_ordinal = next_row_ordinal_;
-  morsel->num_rows = cut.rows;
-  morsel->file = current_file_;
-  morsel->begin = cut.begin;
-  morsel->end = cut.end;
-  morsel->first_line = cut.first_line;
-  next_row_ordinal_ += cut.rows;
-  if (scanner_->done()) {
-    // Drop our references now so the file is unmapped once its morsels are.
-    scanner_.reset();
-    current_file_.reset();
-  }
-  return morsel;
+  return nullptr;
 }
 
 void CsvSource::load(SourceMorsel& morsel, Batch& batch) const {

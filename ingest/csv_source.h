@@ -21,6 +21,9 @@ struct CsvSourceOptions {
   Schema schema;     // the declared columns, matched by name to each file's header
   // Declared columns that must never be NULL (the event-time column).
   std::vector<std::string> not_null_columns;
+  // Directories: each file is a partition of its own (its own watermark and
+  // lateness order), and the files are read side by side, round robin.
+  bool partition_by_file = false;
 };
 
 // One input file being read: its bytes and how its header maps to the
@@ -62,6 +65,12 @@ struct CsvMorsel final : SourceMorsel {
 // and then rename it into place. A directory source is unbounded until
 // seal(); a single file is bounded.
 //
+// Partitions: one (every file in name order, one after the other), or with
+// partition_by_file one per file, numbered in the order the files were
+// discovered; morsels are cut from the unfinished partitions in turn. A file
+// partition is finished once read whole, even while the directory is
+// watched: files are complete when they appear.
+//
 // Contract: as Source (runtime/source.h). The constructor, discover(),
 // seal(), exhausted() run on the driver thread between epochs; next_morsel()
 // in the serial stage (it maps the next file and reads its header when it
@@ -84,6 +93,9 @@ class CsvSource final : public Source {
   void seal() override;
   bool bounded() const override { return !is_directory_ || sealed_; }
   bool exhausted() const override;
+  size_t partition_count() const override { return partitions_.size(); }
+  bool partition_finished(size_t partition) const override;
+  bool partition_has_input(size_t partition) const override;
   std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) override;
   void load(SourceMorsel& morsel, Batch& batch) const override;
   std::string describe() const override;
@@ -92,8 +104,19 @@ class CsvSource final : public Source {
   CsvSource(CsvSourceOptions options, MemoryTracker* tracker,
             std::shared_ptr<const MappedFile> in_memory_contents);
 
-  // Maps the next pending file and reads its header; false when none is left.
-  bool open_next_file();
+  // Files read one after another as one ordered sequence of rows.
+  struct Partition {
+    std::deque<std::string> pending_files;  // discovered, not opened yet
+    std::shared_ptr<const CsvInputFile> current_file;
+    std::unique_ptr<CsvRowScanner> scanner;  // over current_file
+    bool has_rows_to_cut() const;
+  };
+
+  // Queues a discovered file: in the one partition, or in a new one.
+  void add_file(std::string path);
+  // Maps the partition's next pending file and reads its header; false when
+  // none is left.
+  bool open_next_file(Partition& partition);
 
   std::string path_;
   std::shared_ptr<const Schema> schema_;
@@ -105,10 +128,10 @@ class CsvSource final : public Source {
   bool sealed_ = false;
   std::shared_ptr<const MappedFile> in_memory_contents_;  // from_bytes() only
 
-  std::deque<std::string> pending_files_;  // discovered, not opened yet
+  bool partition_by_file_ = false;
+  std::vector<Partition> partitions_;
+  size_t turn_ = 0;  // the partition the next morsel is cut from, if it has rows
   std::set<std::string> seen_file_names_;  // directories: every name ever queued
-  std::shared_ptr<const CsvInputFile> current_file_;
-  std::unique_ptr<CsvRowScanner> scanner_;  // over current_file_
   uint64_t next_row_ordinal_ = 0;
 };
 

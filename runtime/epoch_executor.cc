@@ -31,6 +31,11 @@ int64_t saturating_subtract(int64_t value, int64_t delta) {
                                                              : value - delta;
 }
 
+int64_t saturating_add(int64_t value, int64_t delta) {
+  if (value == std::numeric_limits<int64_t>::min()) return value;  // no watermark yet stays none
+  return value > std::numeric_limits<int64_t>::max() - delta ? std::numeric_limits<int64_t>::max() : value + delta;
+}
+
 // Everything one worker thread owns: reused across morsels and epochs.
 struct WorkerState {
   std::unique_ptr<FilterEvaluator> filter;
@@ -75,11 +80,16 @@ class EpochExecutor::Impl {
 
   size_t threads() const { return threads_; }
 
-  Outcome run_epoch(Source& source, uint64_t row_budget, int64_t max_event_time_before,
-                    const std::atomic<int>* stop) {
+  Outcome run_epoch(Source& source, uint64_t row_budget, const std::vector<int64_t>& partition_max_event_time_before,
+                    int64_t pipeline_watermark, const std::atomic<int>* stop) {
     Outcome outcome;
     uint64_t remaining = row_budget;
-    int64_t running_max = max_event_time_before;
+    std::vector<int64_t>& running_max = outcome.partition_max_event_time;
+    running_max = partition_max_event_time_before;
+    std::vector<uint64_t>& partition_rows = outcome.partition_rows_read;
+    // A row sees at least the pipeline's watermark: windows it closed are
+    // closed for every partition. As a greatest event time before the row:
+    const int64_t floor_max_before = saturating_add(pipeline_watermark, fragment_.watermark_delay_millis);
     std::atomic<uint64_t> rows_read{0};
     first_error_ = nullptr;
     first_error_ordinal_ = std::numeric_limits<uint64_t>::max();
@@ -118,6 +128,8 @@ class EpochExecutor::Impl {
       }
       WEIR_CHECK(morsel->num_rows <= remaining);
       remaining -= morsel->num_rows;
+      if (morsel->partition >= partition_rows.size()) partition_rows.resize(morsel->partition + 1, 0);
+      partition_rows[morsel->partition] += morsel->num_rows;
       auto* token = new MorselToken();
       token->morsel = std::move(morsel);
       return token;
@@ -158,8 +170,10 @@ class EpochExecutor::Impl {
       handoff_acquire(token);
       handoff_acquire(&order_stage);
       if (!token->failed) {
-        token->max_event_time_before = running_max;
-        running_max = std::max(running_max, token->max_event_time);
+        const uint32_t partition = token->morsel->partition;
+        if (partition >= running_max.size()) running_max.resize(partition + 1, std::numeric_limits<int64_t>::min());
+        token->max_event_time_before = std::max(running_max[partition], floor_max_before);
+        running_max[partition] = std::max(running_max[partition], token->max_event_time);
       }
       handoff_release(&order_stage);
       handoff_release(token);
@@ -208,7 +222,9 @@ class EpochExecutor::Impl {
               [](const EpochExecutor::LateRows& a, const EpochExecutor::LateRows& b) {
                 return a.first_row_ordinal < b.first_row_ordinal;
               });
-    outcome.max_event_time = running_max;
+    const size_t partitions = std::max(source.partition_count(), running_max.size());
+    running_max.resize(partitions, std::numeric_limits<int64_t>::min());
+    partition_rows.resize(partitions, 0);
     if (outcome.abandoned) discard_partials();
     return outcome;
   }
@@ -459,8 +475,9 @@ EpochExecutor::~EpochExecutor() = default;
 size_t EpochExecutor::threads() const { return impl_->threads(); }
 
 EpochExecutor::Outcome EpochExecutor::run_epoch(Source& source, uint64_t row_budget,
-                                                int64_t max_event_time_before, const std::atomic<int>* stop) {
-  return impl_->run_epoch(source, row_budget, max_event_time_before, stop);
+                                                const std::vector<int64_t>& partition_max_event_time_before,
+                                                int64_t pipeline_watermark, const std::atomic<int>* stop) {
+  return impl_->run_epoch(source, row_budget, partition_max_event_time_before, pipeline_watermark, stop);
 }
 
 void EpochExecutor::combine_into(WindowAggregation::GlobalState& global) { impl_->combine_into(global); }

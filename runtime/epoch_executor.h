@@ -24,8 +24,13 @@ namespace weir {
 //                             lateness, filter, window, aggregate
 //
 // Lateness is judged per row against the watermark formed by the rows before
-// it in source order (running maximum of event time minus the delay), so the
-// set of late rows does not depend on where epochs or morsels are cut.
+// it in its partition's order (running maximum of event time minus the
+// delay), so the set of late rows does not depend on where epochs or morsels
+// are cut, nor on how partitions interleave. A row also counts as late for a
+// window the pipeline already closed (its watermark, the minimum over the
+// partitions, passed the window's end + allowed lateness): that can only
+// happen to a partition that did not hold the watermark back (discovered
+// after the window closed, or idle), never to one whose rows were all known.
 //
 // Contract: constructed, run and combined by the driver thread; the worker
 // threads are oneTBB's, confined to an arena of `threads` slots. Errors in
@@ -42,9 +47,13 @@ class EpochExecutor {
   struct Outcome {
     uint64_t rows_read = 0;
     uint64_t rows_late = 0;
-    std::vector<LateRows> late_rows;  // in source order; empty unless kept
-    int64_t max_event_time = 0;  // over every row read so far, all epochs
-    bool abandoned = false;      // stopped by *stop; results must be discarded
+    std::vector<LateRows> late_rows;  // in cut order; empty unless kept
+    // Per partition (index = partition): the greatest event time of every
+    // row read so far, all epochs (INT64_MIN: none yet), and the rows cut
+    // in this epoch.
+    std::vector<int64_t> partition_max_event_time;
+    std::vector<uint64_t> partition_rows_read;
+    bool abandoned = false;  // stopped by *stop; results must be discarded
   };
 
   EpochExecutor(const PipelineFragment& fragment, size_t threads, size_t morsel_rows, MemoryTracker* tracker);
@@ -54,10 +63,12 @@ class EpochExecutor {
 
   size_t threads() const;
 
-  // Cuts at most row_budget rows. max_event_time_before: the greatest event
-  // time of every earlier epoch (INT64_MIN before the first row).
-  Outcome run_epoch(Source& source, uint64_t row_budget, int64_t max_event_time_before,
-                    const std::atomic<int>* stop);
+  // Cuts at most row_budget rows. partition_max_event_time_before: per
+  // partition, the greatest event time of every earlier epoch (the previous
+  // Outcome's; missing partitions: INT64_MIN). pipeline_watermark: the
+  // watermark the emitted results were closed at (INT64_MIN before any).
+  Outcome run_epoch(Source& source, uint64_t row_budget, const std::vector<int64_t>& partition_max_event_time_before,
+                    int64_t pipeline_watermark, const std::atomic<int>* stop);
 
   // Folds every worker's partial aggregation into `global` (the once-per-epoch
   // combine) and empties the partials.

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <limits>
 #include <thread>
+#include <vector>
 
 #include "runtime/epoch_executor.h"
 #include "runtime/errors.h"
@@ -31,6 +32,50 @@ int64_t watermark_from(int64_t max_event_time, int64_t delay) {
   return max_event_time - delay;
 }
 
+// The per-partition watermarks and the pipeline watermark they give.
+class PartitionWatermarks {
+ public:
+  PartitionWatermarks(int64_t delay, std::optional<int64_t> idle_timeout_millis)
+      : delay_(delay), idle_timeout_(idle_timeout_millis) {}
+
+  const std::vector<int64_t>& max_event_times() const { return max_event_time_; }
+  int64_t pipeline_watermark() const { return watermark_; }
+
+  // After an epoch: folds in its outcome and advances the pipeline
+  // watermark (to +infinity once the source is exhausted).
+  void advance(const EpochExecutor::Outcome& outcome, const Source& source, Clock::time_point now) {
+    max_event_time_ = outcome.partition_max_event_time;
+    const size_t partitions = max_event_time_.size();
+    last_active_.resize(partitions, now);  // a new partition counts as active from now
+    for (size_t p = 0; p < partitions; ++p) {
+      if (outcome.partition_rows_read[p] > 0 || source.partition_has_input(p)) last_active_[p] = now;
+    }
+    if (source.exhausted()) {
+      watermark_ = std::numeric_limits<int64_t>::max();
+      return;
+    }
+    int64_t lowest_holding = std::numeric_limits<int64_t>::max();
+    int64_t highest = std::numeric_limits<int64_t>::min();
+    bool any_holding = false;
+    for (size_t p = 0; p < partitions; ++p) {
+      const int64_t partition_watermark = watermark_from(max_event_time_[p], delay_);
+      highest = std::max(highest, partition_watermark);
+      if (source.partition_finished(p)) continue;
+      if (idle_timeout_ && now - last_active_[p] >= std::chrono::milliseconds(*idle_timeout_)) continue;
+      any_holding = true;
+      lowest_holding = std::min(lowest_holding, partition_watermark);
+    }
+    watermark_ = std::max(watermark_, any_holding ? lowest_holding : highest);
+  }
+
+ private:
+  int64_t delay_;
+  std::optional<int64_t> idle_timeout_;
+  std::vector<int64_t> max_event_time_;
+  std::vector<Clock::time_point> last_active_;
+  int64_t watermark_ = std::numeric_limits<int64_t>::min();
+};
+
 }  // namespace
 
 Pipeline::Pipeline() = default;
@@ -50,7 +95,7 @@ RunSummary Pipeline::run(const RunOptions& options) {
 
   EpochExecutor executor(fragment_, options.threads, options.morsel_rows, tracker);
   auto global = aggregation_->make_global_state(tracker);
-  int64_t max_event_time = std::numeric_limits<int64_t>::min();
+  PartitionWatermarks watermarks(fragment_.watermark_delay_millis, idle_timeout_millis_);
   uint64_t epoch = 0;
 
   if (bounded_run) {
@@ -88,23 +133,25 @@ RunSummary Pipeline::run(const RunOptions& options) {
 
       const auto process_started = Clock::now();
       const EpochExecutor::Outcome outcome =
-          executor.run_epoch(*source_, row_budget, max_event_time, options.stop_signal);
+          executor.run_epoch(*source_, row_budget, watermarks.max_event_times(), watermarks.pipeline_watermark(),
+                             options.stop_signal);
       summary.process_seconds += std::chrono::duration<double>(Clock::now() - process_started).count();
       if (outcome.abandoned) break;
       summary.rows_read += outcome.rows_read;
       summary.rows_late += outcome.rows_late;
       const bool exhausted = source_->exhausted();
-      if (outcome.rows_read == 0 && !exhausted) {
-        // A processing-time trigger that found no new input: nothing changes.
+      const int64_t watermark_before = watermarks.pipeline_watermark();
+      watermarks.advance(outcome, *source_, Clock::now());
+      if (outcome.rows_read == 0 && !exhausted && watermarks.pipeline_watermark() == watermark_before) {
+        // A processing-time trigger that found no new input (and no partition
+        // went idle): nothing changes.
         continue;
       }
       const auto combine_started = Clock::now();
       executor.combine_into(*global);
       const auto emit_started = Clock::now();
       summary.combine_seconds += std::chrono::duration<double>(emit_started - combine_started).count();
-      max_event_time = outcome.max_event_time;
-      const int64_t watermark = exhausted ? std::numeric_limits<int64_t>::max()
-                                          : watermark_from(max_event_time, fragment_.watermark_delay_millis);
+      const int64_t watermark = watermarks.pipeline_watermark();
       summary.rows_out += aggregation_->emit(
           *global, watermark, *sink_, tracker,
           [&executor](size_t count, const std::function<void(size_t)>& body) { executor.parallel_for(count, body); });

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "runtime/pipeline_fragment.h"
 #include "runtime/run_options.h"
@@ -21,7 +22,14 @@ class Expression;
 // one epoch on the EpochExecutor, combines the workers' partial states once,
 // advances the watermark and emits every window that closed. When a bounded
 // source is exhausted the watermark becomes +infinity and every open window
-// is emitted. The trigger changes only how the input is cut and when windows
+// is emitted.
+//
+// Partitions (Source::partition_count): each has its own watermark (its
+// greatest event time - the delay); the pipeline's watermark, which closes
+// windows, is the minimum over the partitions that still hold it back: not
+// finished, and not idle (no input to cut for idle_timeout of processing
+// time, when one is set). With none holding it back it is the greatest
+// partition watermark. It never goes backwards. The trigger changes only how the input is cut and when windows
 // are materialized, never the final output.
 //
 // Contract: run() is called once, from one thread; it blocks until the run
@@ -50,6 +58,7 @@ class Pipeline {
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<Sink> late_sink_;  // optional: late rows with their reason
   PipelineFragment fragment_;
+  std::optional<int64_t> idle_timeout_millis_;
 };
 
 }  // namespace weir

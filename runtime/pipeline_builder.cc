@@ -43,6 +43,11 @@ PipelineBuilder& PipelineBuilder::event_time(std::string column, int64_t waterma
   return *this;
 }
 
+PipelineBuilder& PipelineBuilder::idle_timeout(int64_t millis) {
+  idle_timeout_millis_ = millis;
+  return *this;
+}
+
 PipelineBuilder& PipelineBuilder::where(std::string predicate) {
   where_ = std::move(predicate);
   return *this;
@@ -118,6 +123,10 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
                         "; the event-time column must be timestamp (or int64 epoch milliseconds)");
     }
     if (watermark_delay_millis_ < 0) throw ConfigError("event_time.watermark_delay: must not be negative");
+  }
+  if (idle_timeout_millis_) {
+    if (!event_time) throw ConfigError("event_time.idle_timeout: needs an event-time column (it releases the watermark)");
+    if (*idle_timeout_millis_ <= 0) throw ConfigError("event_time.idle_timeout: must be greater than zero");
   }
 
   WindowAggregationSpec spec;
@@ -210,6 +219,7 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
   pipeline->source_ = std::move(source_);
   pipeline->sink_ = std::move(sink_);
   pipeline->late_sink_ = std::move(late_sink_);
+  pipeline->idle_timeout_millis_ = idle_timeout_millis_;
   return pipeline;
 }
 

@@ -43,6 +43,12 @@ class PipelineBuilder {
   // without a window (then rows are never late and results are written when
   // the input ends); required with one.
   PipelineBuilder& event_time(std::string column, int64_t watermark_delay_millis);
+  // A source partition with no input to cut for this long (processing time)
+  // stops holding the pipeline's watermark back, so output does not stall
+  // behind it (Flink's withIdleness). Its rows that arrive later are late
+  // for the windows closed meanwhile: the one setting that makes results
+  // depend on wall-clock time. Needs event_time; must be positive.
+  PipelineBuilder& idle_timeout(int64_t millis);
   PipelineBuilder& where(std::string predicate);
   // Optional: without a window, the aggregation runs over the whole input
   // (SELECT ... GROUP BY ...) and its result is written when the input ends.
@@ -77,6 +83,7 @@ class PipelineBuilder {
   std::unique_ptr<Source> source_;
   std::optional<std::string> event_time_column_;
   int64_t watermark_delay_millis_ = 0;
+  std::optional<int64_t> idle_timeout_millis_;
   std::optional<std::string> where_;
   std::optional<int64_t> window_size_millis_;
   std::optional<int64_t> window_slide_millis_;  // none: tumbling

@@ -15,8 +15,9 @@ namespace weir {
 // rows are (a byte range of a file, a range of generated event ids, ...).
 struct SourceMorsel {
   virtual ~SourceMorsel() = default;
-  uint64_t first_row_ordinal = 0;  // position of the first row in source order
+  uint64_t first_row_ordinal = 0;  // position of the first row in cut order
   size_t num_rows = 0;             // exact number of rows the morsel holds
+  uint32_t partition = 0;          // the partition the rows come from
 };
 
 // Where a source's input comes from; the first of Weir's three interfaces
@@ -33,6 +34,15 @@ struct SourceMorsel {
 //  * load() runs on any worker thread, concurrently for different morsels.
 //    It fills `batch` (already cleared, with this source's schema) with the
 //    morsel's rows and sets batch.first_row_ordinal and batch.first_line.
+//  * Partitions: a source may consist of several partitions, each an
+//    ordered sequence of rows of its own (a file of a directory read with
+//    partition_by_file; later a Kafka partition). A morsel holds rows of one
+//    partition, in that partition's order; morsels of different partitions
+//    may be cut in any interleaving (round robin, so that every partition
+//    advances). Watermarks and lateness are tracked per partition. Partition
+//    indices are dense, start at 0 and never change; partition_count() only
+//    grows (discover() may add partitions). A source with one partition
+//    keeps the defaults below.
 //  * Errors in the data throw InputError naming file, line, column and the
 //    offending text. next_morsel() throws for structural errors (an
 //    unterminated quote), load() for values (a field that does not parse).
@@ -56,6 +66,24 @@ class Source {
   // True when the source can never yield another row: it is bounded and
   // every discovered row was cut into morsels.
   virtual bool exhausted() const = 0;
+
+  // The partitions discovered so far (driver thread, between epochs).
+  virtual size_t partition_count() const { return 1; }
+  // True when partition `partition` can never yield another row: its input
+  // was cut whole and nothing can be appended to it (a file of a directory
+  // read with partition_by_file, once read). A finished partition no longer
+  // holds the watermark back. Driver thread, between epochs.
+  virtual bool partition_finished(size_t partition) const {
+    (void)partition;
+    return exhausted();
+  }
+  // True when partition `partition` has discovered rows that were not cut
+  // yet. A partition with nothing to cut for the pipeline's idle timeout
+  // stops holding the watermark back. Driver thread, between epochs.
+  virtual bool partition_has_input(size_t partition) const {
+    (void)partition;
+    return !exhausted();
+  }
 
   virtual std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) = 0;
 

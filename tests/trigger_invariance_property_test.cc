@@ -100,6 +100,11 @@ struct Case {
   std::vector<std::string> group_by;  // subset of k1, k2, b
   size_t predicate;
   std::vector<size_t> file_sizes;  // the input split into files of these sizes
+  // Partitioned: file f (memory: table f) is partition f and holds the rows
+  // with partition_of[row] == f, in row order; else the files are
+  // consecutive runs of rows of one partition.
+  bool partitioned = false;
+  std::vector<size_t> partition_of;
   bool iso_timestamps;
 };
 
@@ -152,7 +157,31 @@ Case random_case(std::mt19937_64& random) {
     left -= size;
   }
   c.file_sizes.push_back(left);
+  c.partitioned = c.has_event_time && chance(0.35);
+  if (c.partitioned) {
+    // Rows dealt to 1-4 partitions at random: each partition's times are
+    // nearly ordered and the partitions overlap in time.
+    const size_t partitions = static_cast<size_t>(uniform(1, 4));
+    c.file_sizes.assign(partitions, 0);
+    for (size_t i = 0; i < n; ++i) {
+      c.partition_of.push_back(static_cast<size_t>(uniform(0, static_cast<int64_t>(partitions) - 1)));
+      ++c.file_sizes[c.partition_of.back()];
+    }
+  }
   return c;
+}
+
+// The rows of file (partition) f, in row order.
+std::vector<const Row*> rows_of_file(const Case& c, size_t f) {
+  std::vector<const Row*> rows;
+  size_t first = 0;
+  for (size_t g = 0; g < f && !c.partitioned; ++g) first += c.file_sizes[g];
+  for (size_t i = 0; i < c.rows.size(); ++i) {
+    if (c.partitioned ? c.partition_of[i] == f : (i >= first && i < first + c.file_sizes[f])) {
+      rows.push_back(&c.rows[i]);
+    }
+  }
+  return rows;
 }
 
 std::string format_double(double value) {
@@ -164,12 +193,11 @@ std::string format_double(double value) {
 std::string format_string(const std::string& value) { return value.empty() ? "\"\"" : value; }
 
 void write_inputs(const Case& c, const std::string& directory) {
-  size_t next = 0;
   for (size_t f = 0; f < c.file_sizes.size(); ++f) {
     std::ofstream out(directory + "/part-" + std::to_string(f) + ".csv");
     out << "ts,k1,k2,b,v,f,s\n";
-    for (size_t i = 0; i < c.file_sizes[f]; ++i, ++next) {
-      const Row& r = c.rows[next];
+    for (const Row* row : rows_of_file(c, f)) {
+      const Row& r = *row;
       out << (c.iso_timestamps ? format_timestamp(r.ts) : std::to_string(r.ts)) << ',';
       out << (r.k1 ? std::to_string(*r.k1) : "") << ',' << (r.k2 ? *r.k2 : "") << ',';
       out << (r.b ? (*r.b ? "true" : "false") : "") << ',' << (r.v ? std::to_string(*r.v) : "") << ',';
@@ -207,7 +235,8 @@ ReferenceResult reference(const Case& c) {
   // Key: window start, then per group column (is_null, value) ordered as Weir orders them.
   using KeyPart = std::tuple<bool, int64_t, std::string>;
   std::map<std::pair<int64_t, std::vector<KeyPart>>, ReferenceState> groups;
-  std::optional<int64_t> max_seen;
+  // The greatest event time before a row, in its partition.
+  std::map<size_t, std::optional<int64_t>> max_seen_of_partition;
   std::ostringstream late_out;
   late_out << "ts,k1,k2,b,v,f,s,reason\n";
   using Key = std::vector<KeyPart>;
@@ -255,6 +284,7 @@ ReferenceResult reference(const Case& c) {
     // time, split where a row is at or past the current end (last + gap).
     std::map<Key, std::vector<const Row*>> by_key;
     for (const Row& r : c.rows) {
+      std::optional<int64_t>& max_seen = max_seen_of_partition[c.partitioned ? c.partition_of[&r - c.rows.data()] : 0];
       if (max_seen && r.ts + c.allowed_lateness < *max_seen - c.delay) {
         write_late(r, "session: event time" +
                           (c.allowed_lateness > 0 ? " + allowed lateness " + std::to_string(c.allowed_lateness) + " ms"
@@ -281,6 +311,7 @@ ReferenceResult reference(const Case& c) {
   }
   for (const Row& r : c.rows) {
     if (c.session) break;
+    std::optional<int64_t>& max_seen = max_seen_of_partition[c.partitioned ? c.partition_of[&r - c.rows.data()] : 0];
     // The windows holding r.ts: [k * slide, k * slide + size). A row is late
     // for a window when its end + allowed lateness <= the watermark of the
     // rows before it; late (counted, dropped) when late for all of them.
@@ -446,13 +477,29 @@ std::string sorted_rows(const std::string& csv) {
 WeirResult run_weir(const Case& c, const std::string& input_directory, const std::string& output_path,
                     const RunOptions& options, std::shared_ptr<const Batch> table = nullptr) {
   std::unique_ptr<Source> input;
-  if (table) {
+  if (table && c.partitioned) {
+    // One table per partition.
+    std::vector<std::shared_ptr<const Batch>> partitions;
+    for (size_t f = 0; f < c.file_sizes.size(); ++f) {
+      auto part = std::make_shared<Batch>(table->schema_pointer());
+      for (size_t i = 0; i < c.rows.size(); ++i) {
+        if (c.partition_of[i] != f) continue;
+        for (size_t column = 0; column < table->num_columns(); ++column) {
+          part->column(column).append_rows(table->column(column), i, 1);
+        }
+      }
+      part->set_num_rows(c.file_sizes[f]);
+      partitions.push_back(std::move(part));
+    }
+    input = std::make_unique<MemorySource>(std::move(partitions), "case");
+  } else if (table) {
     input = std::make_unique<MemorySource>(std::move(table), "case");
   } else {
     CsvSourceOptions source;
     source.path = input_directory;
     source.schema = input_schema();
     source.not_null_columns = {"ts"};
+    source.partition_by_file = c.partitioned;
     // A watched directory is unbounded under processing-time; seal it so this
     // run ends with the files written above, as a bounded input.
     auto csv_source = std::make_unique<CsvSource>(source);
@@ -527,9 +574,15 @@ TEST(TriggerInvarianceProperty, EveryTriggerCutThreadCountAndMorselSizeGivesTheR
           << (c.windowed ? " window " + std::to_string(c.window_size) + "/" + std::to_string(c.window_slide) +
                                " lateness " + std::to_string(c.allowed_lateness)
                          : " no window")
-          << (c.has_event_time ? "" : " no event time") << " output mode " << output_mode_name(c.output_mode);
+          << (c.has_event_time ? "" : " no event time") << " output mode " << output_mode_name(c.output_mode)
+          << (c.partitioned ? " partitions " + std::to_string(c.file_sizes.size()) : "");
       ASSERT_EQ(actual.summary.rows_late, expected.late) << "case " << case_index << " run " << r;
-      if (c.windowed) ASSERT_EQ(actual.late_csv, expected.late_csv) << "case " << case_index << " run " << r;
+      // Partitions interleave in any order: their late rows too.
+      if (c.windowed) {
+        ASSERT_EQ(c.partitioned ? sorted_rows(actual.late_csv) : actual.late_csv,
+                  c.partitioned ? sorted_rows(expected.late_csv) : expected.late_csv)
+            << "case " << case_index << " run " << r;
+      }
       ASSERT_EQ(actual.summary.rows_read, c.rows.size()) << "case " << case_index << " run " << r;
     }
   }
