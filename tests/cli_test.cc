@@ -158,6 +158,70 @@ TEST_F(CliTest, HoppingWindowsAndAllowedLateness) {
             header + "2025-12-31T23:59:55.000Z,2026-01-01T00:00:05.000Z,1,3,9000,5000,1\n" + tail);
 }
 
+// Session windows (gap 5 s) per auction. The 00:00:03 row arrives when the
+// watermark is 00:00:07 (00:00:12 - 5 s delay): late for sessions (its time
+// is below the watermark) unless allowed lateness of 5 s keeps it on time.
+TEST_F(CliTest, SessionWindowsAndAllowedLateness) {
+  const std::string header = "window_start,window_end,auction,bids,volume,top,avg_fee\n";
+  const std::string tail =
+      "2026-01-01T00:00:12.000Z,2026-01-01T00:00:17.000Z,2,1,1000,1000,2\n"
+      "2026-01-01T00:00:30.000Z,2026-01-01T00:00:35.000Z,2,1,1200,1200,\n";
+  const std::pair<std::string, std::string> all_channels = {R"("where": "price >= 1000 AND channel <> 'app'")",
+                                                            R"("where": "price >= 1000")"};
+  ASSERT_EQ(run({"run", pipeline({all_channels, {R"("type": "tumbling", "size": "10s")",
+                                                 R"("type": "session", "gap": "5s")"}})}),
+            0)
+      << stderr_text_;
+  EXPECT_EQ(testing::read_file_text(output()),
+            header + "2026-01-01T00:00:01.000Z,2026-01-01T00:00:07.000Z,1,2,4000,2500,1\n" + tail);
+  EXPECT_NE(stderr_text_.find("rows late      1"), std::string::npos) << stderr_text_;
+  ASSERT_EQ(run({"run",
+                 pipeline({all_channels,
+                           {R"("type": "tumbling", "size": "10s")",
+                            R"("type": "session", "gap": "5s", "allowed_lateness": "5s")"}}),
+                 "--trigger", "processing-time:10ms", "--max-rows-per-trigger", "1"}),
+            0)
+      << stderr_text_;
+  EXPECT_EQ(testing::read_file_text(output()),
+            header + "2026-01-01T00:00:01.000Z,2026-01-01T00:00:08.000Z,1,3,9000,5000,1\n" + tail);
+  EXPECT_NE(stderr_text_.find("rows late      0"), std::string::npos) << stderr_text_;
+}
+
+// A directory of two files read as one sequence: b.csv's rows come after
+// a.csv's 00:00:30 row and are late for the window [00:00, 00:10). With
+// partition_by_file each file is a partition judged by its own order, and
+// the watermark waits for the slower one: the rows count.
+TEST_F(CliTest, PartitionByFileJudgesLatenessPerFile) {
+  const std::string input = directory_.file("parts");
+  std::filesystem::create_directories(input);
+  const std::string header = "ts,auction,price,channel,fee\n";
+  testing::write_file_text(input + "/a.csv", header +
+                                                 "2026-01-01T00:00:01Z,1,1500,web,1\n"
+                                                 "2026-01-01T00:00:12Z,1,1500,web,1\n"
+                                                 "2026-01-01T00:00:30Z,1,1500,web,1\n");
+  testing::write_file_text(input + "/b.csv", header +
+                                                 "2026-01-01T00:00:03Z,1,2000,web,2\n"
+                                                 "2026-01-01T00:00:05Z,1,2000,web,3\n");
+  const std::string out_header = "window_start,window_end,auction,bids,volume,top,avg_fee\n";
+  const std::string later =
+      "2026-01-01T00:00:10.000Z,2026-01-01T00:00:20.000Z,1,1,1500,1500,1\n"
+      "2026-01-01T00:00:30.000Z,2026-01-01T00:00:40.000Z,1,1,1500,1500,1\n";
+  ASSERT_EQ(run({"run", pipeline({}, input)}), 0) << stderr_text_;
+  EXPECT_EQ(testing::read_file_text(output()),
+            out_header + "2026-01-01T00:00:00.000Z,2026-01-01T00:00:10.000Z,1,1,1500,1500,1\n" + later);
+  EXPECT_NE(stderr_text_.find("rows late      2"), std::string::npos) << stderr_text_;
+  for (const char* trigger : {"available-now", "once"}) {
+    ASSERT_EQ(run({"run", pipeline({{R"("path": ")", R"("partition_by_file": true, "path": ")"}}, input),
+                   "--trigger", trigger, "--max-rows-per-trigger", "1"}),
+              0)
+        << stderr_text_;
+    EXPECT_EQ(testing::read_file_text(output()),
+              out_header + "2026-01-01T00:00:00.000Z,2026-01-01T00:00:10.000Z,1,3,5500,2000,2\n" + later)
+        << trigger;
+    EXPECT_NE(stderr_text_.find("rows late      0"), std::string::npos) << stderr_text_;
+  }
+}
+
 // With no watermark delay the 00:00:03 row arrives after the 00:00:12 row
 // closed its window: it is late (before the filter drops it or not), counted,
 // and written to the late sink with its reason, under every trigger.
@@ -283,6 +347,15 @@ TEST_F(CliTest, BadPipelineFilesExitTwoNamingTheField) {
       {R"("size": "10s")", R"("size": "10s", "allowed_lateness": "soon")", "window.allowed_lateness"},
       {R"("sink": {)", R"("output_mode": "upsert", "sink": {)", "output_mode: unknown output mode 'upsert'"},
       {R"("sink": {)", R"("late_sink": {"format": "csv", "path": ""}, "sink": {)", "late_sink.path"},
+      {R"("type": "tumbling", "size": "10s")", R"("type": "session", "size": "10s")", "window.size: a session window"},
+      {R"("type": "tumbling", "size": "10s")", R"("type": "session", "gap": "0s")", "window.gap: must be greater"},
+      {R"("type": "tumbling", "size": "10s")", R"("type": "session")", "window.gap: missing"},
+      {R"("window": {"type": "tumbling", "size": "10s"})",
+       R"("output_mode": "update", "window": {"type": "session", "gap": "5s"})",
+       "output_mode: session windows support append output only"},
+      {R"("path": ")", R"("partition_by_file": "yes", "path": ")", "source.partition_by_file: expected true or false"},
+      {R"("watermark_delay": "5s")", R"("watermark_delay": "5s", "idle_timeout": "0s")",
+       "event_time.idle_timeout: must be greater than zero"},
   };
   for (const BadPipelineCase& c : cases) {
     const std::string path = pipeline({{c.from, c.to}});
