@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/hopping_window_assign.h"
 #include "kernels/int64_reduce.h"
 #include "kernels/prefix_max.h"
 #include "kernels/window_assign.h"
@@ -44,6 +45,7 @@ struct WorkerState {
   std::vector<EpochExecutor::LateRows> late_rows;
   std::vector<int64_t> window_starts;  // per row: its newest window
   std::vector<int64_t> older_starts;   // per row: an older (hopping) window
+  std::vector<int64_t> closing;        // per row: the closing watermark before it (hopping, when late rows may be)
   SelectionVector older_selection;
   uint64_t rows_late = 0;
 };
@@ -333,18 +335,24 @@ class EpochExecutor::Impl {
     worker.older_starts.resize(rows);
     const uint32_t* candidates = selection.data();
     const size_t candidate_count = selection.size();
+    const int64_t* closing_per_row = nullptr;
+    if (may_be_late) {
+      worker.closing.resize(rows);
+      for (size_t row = 0; row < rows; ++row) worker.closing[row] = closing(row);
+      closing_per_row = worker.closing.data();
+    }
     for (size_t back = 1; back < window.max_windows_per_row(); ++back) {
       worker.older_selection.resize(candidate_count);
-      uint32_t* chosen = worker.older_selection.data();
-      size_t kept = 0;
-      for (size_t i = 0; i < candidate_count; ++i) {
-        const uint32_t row = candidates[i];
-        int64_t start = 0;
-        if (!window.older_window_start(times[row], worker.window_starts[row], back, &start)) continue;
-        if (may_be_late && window.end_of_window_starting(start) <= closing(row)) continue;
-        worker.older_starts[row] = start;
-        chosen[kept++] = row;
-      }
+      // back * slide < size: no overflow.
+      const int64_t back_offset = static_cast<int64_t>(back) * window.slide_millis;
+      const size_t kept =
+          candidate_count == rows
+              ? kernels::SelectOlderHoppingWindowDense(times, worker.window_starts.data(), rows, back_offset,
+                                                       window.size_millis, closing_per_row,
+                                                       worker.older_starts.data(), worker.older_selection.data())
+              : kernels::SelectOlderHoppingWindow(times, worker.window_starts.data(), candidates, candidate_count,
+                                                  back_offset, window.size_millis, closing_per_row,
+                                                  worker.older_starts.data(), worker.older_selection.data());
       worker.older_selection.resize(kept);
       if (kept == 0) continue;
       fragment_.aggregation->consume(batch, worker.older_selection, worker.older_starts.data(), *worker.aggregation);
