@@ -110,10 +110,10 @@ Rows RandomRows(std::mt19937_64& rng, size_t count, const Shape& shape) {
   // Closing = max event time of the rows before - delay - lateness, as the
   // runtime computes it, or fully random.
   rows.closing.resize(count);
-  const int64_t delay =
-      static_cast<int64_t>(rng() % 3) == 0 ? 0 : static_cast<int64_t>(rng() % (2 * shape.size + 1));
-  const int64_t lateness =
-      static_cast<int64_t>(rng() % 2) == 0 ? 0 : static_cast<int64_t>(rng() % (shape.size + 1));
+  // Unsigned bounds: shape.size may be INT64_MAX.
+  const uint64_t size = static_cast<uint64_t>(shape.size);
+  const int64_t delay = rng() % 3 == 0 ? 0 : static_cast<int64_t>((rng() % (2 * size + 1)) / 2);
+  const int64_t lateness = rng() % 2 == 0 ? 0 : static_cast<int64_t>(rng() % (size / 2 + 1));
   int64_t max_before = rng() % 2 == 0 ? kMin : RandomTime(rng, regime);
   for (size_t i = 0; i < count; ++i) {
     rows.closing[i] = SaturatingSubtract(SaturatingSubtract(max_before, delay), lateness);
