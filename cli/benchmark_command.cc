@@ -35,9 +35,12 @@ std::unique_ptr<Pipeline> build_workload(const std::string& workload, std::share
   } else if (workload == "hopping-window") {
     builder.event_time("ts", 5'000).hopping_window(10'000, 2'000).group_by({"k"}).aggregate("count(*) AS n").aggregate(
         "sum(v) AS total").aggregate("max(v) AS high");
+  } else if (workload == "session-window") {
+    builder.event_time("ts", 5'000).session_window(1'000).group_by({"k"}).aggregate("count(*) AS n").aggregate(
+        "sum(v) AS total").aggregate("max(v) AS high");
   } else {
     throw ConfigError("--workload: unknown workload '" + workload +
-                      "' (ungrouped, group-by, tumbling-window or hopping-window)");
+                      "' (ungrouped, group-by, tumbling-window, hopping-window or session-window)");
   }
   return builder.build();
 }

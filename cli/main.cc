@@ -116,7 +116,10 @@ int main(int argc, char** argv) {
   weir::BenchmarkArguments benchmark;
   CLI::App* bench = app.add_subcommand(
       "benchmark", "Time an in-memory workload (the perf/ harness compares it with DuckDB)");
-  bench->add_option("--workload", benchmark.workload, "ungrouped, group-by or tumbling-window")->required();
+  bench
+      ->add_option("--workload", benchmark.workload,
+                   "ungrouped, group-by, tumbling-window, hopping-window or session-window")
+      ->required();
   bench->add_option("--rows", benchmark.rows, "Rows of the synthetic table");
   bench->add_option("--keys", benchmark.keys, "Distinct group keys");
   bench->add_option("--threads", benchmark.threads, "Worker threads (default: all cores)");

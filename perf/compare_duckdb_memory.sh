@@ -10,6 +10,9 @@
 #                    count(*), sum(v), max(v)
 #   hopping_window   10 s windows every 2 s on ts (5 per row), GROUP BY k
 #                    (1k keys): count(*), sum(v), max(v)
+#   session_window   sessions per k with a 1 s gap on ts (70,001 keys: a key
+#                    count that is not a multiple of 100, whose rows are not
+#                    evenly spaced in time): count(*), sum(v), max(v)
 # Weir: `weir benchmark` (the pipeline over a MemorySource into a MemorySink).
 # DuckDB: CREATE TEMP TABLE r AS <query> (perf/duckdb_workloads.mjs). Both
 # time the query alone (table creation excluded), best of 3 runs, and
@@ -20,7 +23,9 @@
 # (`check=ok`), or exits 1.
 #
 # Environment: WEIR_PERF_MEMORY_ROWS (default 100000000) rows; WEIR_BIN as in
-# perf/engines.sh; WEIR_PERF_KEEP_TMP=1 keeps the result files.
+# perf/engines.sh; WEIR_PERF_KEEP_TMP=1 keeps the result files;
+# WEIR_PERF_MEMORY_SPECS runs only the given specs (space-separated, from the
+# list below, e.g. "session-window:70001").
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/engines.sh"
@@ -32,7 +37,11 @@ if ! [[ $rows =~ ^[1-9][0-9]*$ ]]; then
   exit 2
 fi
 repeats=3
-specs=(ungrouped:1000 group-by:1000 group-by:100000 group-by:10000000 tumbling-window:1000 hopping-window:1000)
+specs=(ungrouped:1000 group-by:1000 group-by:100000 group-by:10000000 tumbling-window:1000 hopping-window:1000
+  session-window:70001)
+if [[ -n ${WEIR_PERF_MEMORY_SPECS:-} ]]; then
+  read -r -a specs <<<"$WEIR_PERF_MEMORY_SPECS"
+fi
 
 tmp=$(mktemp -d /tmp/weir-compare-memory.XXXXXX)
 if [[ ${WEIR_PERF_KEEP_TMP:-0} == 1 ]]; then
@@ -47,6 +56,7 @@ name_of() {  # spec -> workload name in the report
     ungrouped:*) echo ungrouped ;;
     tumbling-window:*) echo tumbling_window ;;
     hopping-window:*) echo hopping_window ;;
+    session-window:*) echo session_window ;;
     group-by:1000) echo group_by_1k ;;
     group-by:100000) echo group_by_100k ;;
     group-by:10000000) echo group_by_10m ;;

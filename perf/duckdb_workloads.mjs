@@ -4,7 +4,7 @@
 //
 // Usage: node perf/duckdb_workloads.mjs ROWS OUT_DIR THREADS REPEATS SPEC...
 //   SPEC = <workload>:<keys>, workload one of ungrouped, group-by,
-//   tumbling-window, hopping-window (e.g. group-by:100000).
+//   tumbling-window, hopping-window, session-window (e.g. group-by:100000).
 // For each thread count in THREADS (comma-separated, e.g. 1,2) and each SPEC,
 // runs the query REPEATS times as CREATE TEMP TABLE r AS <query> (the result
 // materialized in memory, as Weir's benchmark collects it in a MemorySink)
@@ -13,7 +13,7 @@
 // Table creation is not timed. The last result of each SPEC at the first
 // thread count is written to OUT_DIR/<workload>_<keys>.csv in Weir's CSV
 // format and order (window bounds ISO-8601 with milliseconds; ordered by
-// window, then key) for the result check.
+// window, then key; sessions by end, start, key) for the result check.
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [rowsArg, outDir, threadsArg, repeatsArg, ...specs] = process.argv.slice(2);
@@ -27,7 +27,8 @@ const threadCounts = threadsArg.split(',');
 const repeats = Number(repeatsArg);
 const parsed = specs.map((spec) => {
   const [workload, keys] = spec.split(':');
-  if (!['ungrouped', 'group-by', 'tumbling-window', 'hopping-window'].includes(workload) || !/^[1-9][0-9]*$/.test(keys ?? '')) {
+  const workloads = ['ungrouped', 'group-by', 'tumbling-window', 'hopping-window', 'session-window'];
+  if (!workloads.includes(workload) || !/^[1-9][0-9]*$/.test(keys ?? '')) {
     console.error(`duckdb_workloads.mjs: bad spec '${spec}'`);
     process.exit(2);
   }
@@ -49,6 +50,22 @@ const query = ({ workload, keys }) => {
       return `SELECT time_bucket(INTERVAL 2 SECOND, ts, TIMESTAMP '1970-01-01 00:00:00') - to_seconds(2 * j) AS w,
                      k${keys} AS k, count(*) AS n, sum(v) AS total, max(v) AS high
               FROM t CROSS JOIN range(5) AS hops(j) GROUP BY w, k${keys}`;
+    case 'session-window':
+      // Sessions per key with a 1 s gap, Weir's rule: in time order, a row
+      // starts a new session when it is at least the gap after the key's
+      // previous row; a session is [first, last + gap). The session number
+      // is the running count of starts (RANGE frame: rows tied in time get
+      // the same number).
+      return `WITH starts AS (
+                SELECT k${keys} AS k, ts, v,
+                       CASE WHEN ts - lag(ts) OVER (PARTITION BY k${keys} ORDER BY ts) < INTERVAL 1 SECOND
+                            THEN 0 ELSE 1 END AS starts_session
+                FROM t),
+              numbered AS (
+                SELECT k, ts, v, sum(starts_session) OVER (PARTITION BY k ORDER BY ts) AS session FROM starts)
+              SELECT min(ts) AS w, max(ts) + INTERVAL 1 SECOND AS w_end,
+                     k, count(*) AS n, sum(v) AS total, max(v) AS high
+              FROM numbered GROUP BY k, session`;
     default:
       // Windows [floor(t / 10 s) * 10 s, + 10 s) aligned to the Unix epoch.
       return `SELECT time_bucket(INTERVAL 10 SECOND, ts, TIMESTAMP '1970-01-01 00:00:00') AS w,
@@ -60,6 +77,10 @@ const checkQuery = ({ workload }) => {
   switch (workload) {
     case 'ungrouped': return 'SELECT * FROM r';
     case 'group-by': return 'SELECT * FROM r ORDER BY k';
+    case 'session-window':
+      return `SELECT strftime(w, '%Y-%m-%dT%H:%M:%S.%gZ') AS window_start,
+                     strftime(w_end, '%Y-%m-%dT%H:%M:%S.%gZ') AS window_end,
+                     k, n, total, high FROM r ORDER BY w_end, w, k`;
     default:
       return `SELECT strftime(w, '%Y-%m-%dT%H:%M:%S.%gZ') AS window_start,
                      strftime(w + INTERVAL 10 SECOND, '%Y-%m-%dT%H:%M:%S.%gZ') AS window_end,

@@ -1,19 +1,31 @@
 #include "runtime/session_windows.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
+#include <utility>
 
 #include "runtime/errors.h"
 
 namespace weir {
 
+namespace {
+
+// The layout of the key tables: no aggregates. Shared by every store, so a
+// key table can move from one store to another (swap_contents).
+const AggregateStateLayout& keys_only_layout() {
+  static const AggregateStateLayout layout(std::vector<AggregateSpec>{});
+  return layout;
+}
+
+}  // namespace
+
 SessionStore::SessionStore(const std::vector<GroupKeyColumn>& keys, const AggregateStateLayout& layout,
                            int64_t gap_millis, MemoryTracker* tracker)
     : layout_(layout),
-      key_layout_(std::vector<AggregateSpec>{}),
-      keys_(keys, key_layout_, tracker),
+      tracker_(tracker),
+      keys_(std::make_unique<GroupTable>(keys, keys_only_layout(), tracker)),
       gap_(gap_millis),
-      blocks_(tracker),
       arena_(tracker, 16 * 1024) {
   WEIR_CHECK(gap_ > 0);
 }
@@ -22,26 +34,52 @@ int64_t SessionStore::end_of(int64_t time) const {
   return time > std::numeric_limits<int64_t>::max() - gap_ ? std::numeric_limits<int64_t>::max() : time + gap_;
 }
 
-uint32_t SessionStore::new_block() {
-  uint32_t index = 0;
+uint32_t SessionStore::take_block() {
   if (!free_blocks_.empty()) {
-    index = free_blocks_.back();
+    const uint32_t index = free_blocks_.back();
     free_blocks_.pop_back();
-  } else {
-    WEIR_CHECK(block_count_ < 0xFFFFFFFEU);
-    index = block_count_++;
-    blocks_.resize(size_t{block_count_} * layout_.block_bytes());
+    return index;
   }
+  WEIR_CHECK(block_count_ < 0xFFFFFFFEU);
+  const uint32_t index = block_count_++;
+  const uint32_t segment = index >> kSegmentShift;
+  const size_t block_bytes = layout_.block_bytes();
+  if (segment == block_segments_.size()) {
+    block_segments_.emplace_back(tracker_);
+    if (segment > 0) block_segments_.back().reserve(size_t{kSegmentBlocks} * block_bytes);
+  }
+  AlignedBuffer& buffer = block_segments_[segment];
+  const size_t used_bytes = size_t{(index & kSegmentMask) + 1} * block_bytes;
+  if (buffer.size() < used_bytes) buffer.resize(used_bytes);
+  return index;
+}
+
+uint32_t SessionStore::new_block() {
+  const uint32_t index = take_block();
   layout_.initialize(block(index));
   return index;
 }
 
 uint32_t SessionStore::insert(uint32_t group, int64_t start, int64_t end) {
   std::vector<Session>& list = sessions_[group];
+  // Event time mostly grows: most intervals come after the last session.
+  if (list.empty() || list.back().end <= start) {
+    const uint32_t index = new_block();
+    list.push_back(Session{start, end, index});
+    ++open_sessions_;
+    return index;
+  }
   // The first session that may overlap: the first whose end is after start
-  // (sessions are disjoint and sorted, so ends are sorted too).
-  auto first = std::upper_bound(list.begin(), list.end(), start,
-                                [](int64_t value, const Session& session) { return value < session.end; });
+  // (sessions are disjoint and sorted, so ends are sorted too). Rows are
+  // only a little out of order: look back from the last session a few steps
+  // (memory consume() prefetched), then search.
+  constexpr int kStepsBack = 6;
+  auto first = std::prev(list.end());
+  for (int step = 0; step < kStepsBack && first != list.begin() && std::prev(first)->end > start; ++step) --first;
+  if (first != list.begin() && std::prev(first)->end > start) {
+    first = std::upper_bound(list.begin(), first, start,
+                             [](int64_t value, const Session& session) { return value < session.end; });
+  }
   auto last = first;
   while (last != list.end() && last->start < end) ++last;
   if (first == last) {
@@ -67,8 +105,8 @@ void SessionStore::consume(const Batch& batch, const uint32_t* rows, size_t coun
                            const std::vector<const Column*>& inputs) {
   if (count == 0) return;
   groups_.resize(count);
-  keys_.find_or_insert(batch, rows, count, groups_.data(), probe_);
-  if (sessions_.size() < keys_.num_groups()) sessions_.resize(keys_.num_groups());
+  keys_->find_or_insert(batch, rows, count, groups_.data(), probe_);
+  if (sessions_.size() < keys_->num_groups()) sessions_.resize(keys_->num_groups());
   // Rows by (key, time): each key's rows of the morsel become runs of
   // overlapping intervals, each inserted into the store once.
   order_.resize(count);
@@ -81,8 +119,21 @@ void SessionStore::consume(const Batch& batch, const uint32_t* rows, size_t coun
   });
   sorted_rows_.resize(count);
   row_blocks_.resize(count);
+  // Each run reads the tail of its key's session list: a cache miss, as
+  // keys are many. Prefetch the list header, then its tail, runs ahead.
+  constexpr size_t kHeaderAhead = 16;
+  constexpr size_t kTailAhead = 8;
+  auto prefetch_ahead = [&](size_t position) {
+    if (position + kHeaderAhead < count) __builtin_prefetch(&sessions_[groups_[order_[position + kHeaderAhead]]]);
+    if (position + kTailAhead < count) {
+      const std::vector<Session>& list = sessions_[groups_[order_[position + kTailAhead]]];
+      if (!list.empty()) __builtin_prefetch(&list.back());
+      if (list.size() > 4) __builtin_prefetch(&list.back() - 4);
+    }
+  };
   size_t run_begin = 0;
   while (run_begin < count) {
+    prefetch_ahead(run_begin);
     const uint32_t group = groups_[order_[run_begin]];
     const int64_t start = times[rows[order_[run_begin]]];
     int64_t end = end_of(start);
@@ -100,45 +151,243 @@ void SessionStore::consume(const Batch& batch, const uint32_t* rows, size_t coun
     }
     run_begin = run_end;
   }
-  layout_.update(inputs, sorted_rows_.data(), row_blocks_.data(), count, blocks_.data(), arena_);
+  update_blocks(inputs, count);
+}
+
+void SessionStore::update_blocks(const std::vector<const Column*>& inputs, size_t count) {
+  const auto [lowest, highest] = std::minmax_element(row_blocks_.begin(), row_blocks_.begin() + count);
+  const uint32_t first_segment = *lowest >> kSegmentShift;
+  const uint32_t last_segment = *highest >> kSegmentShift;
+  if (first_segment == last_segment) {
+    for (size_t i = 0; i < count; ++i) row_blocks_[i] &= kSegmentMask;
+    layout_.update(inputs, sorted_rows_.data(), row_blocks_.data(), count, block_segments_[first_segment].data(),
+                   arena_);
+    return;
+  }
+  // Rows by segment (a counting sort), then one update per segment.
+  const size_t segments = last_segment - first_segment + 1;
+  segment_starts_.assign(segments + 1, 0);
+  for (size_t i = 0; i < count; ++i) ++segment_starts_[(row_blocks_[i] >> kSegmentShift) - first_segment + 1];
+  for (size_t s = 1; s <= segments; ++s) segment_starts_[s] += segment_starts_[s - 1];
+  segment_rows_.resize(count);
+  segment_blocks_.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    const uint32_t position = segment_starts_[(row_blocks_[i] >> kSegmentShift) - first_segment]++;
+    segment_rows_[position] = sorted_rows_[i];
+    segment_blocks_[position] = row_blocks_[i] & kSegmentMask;
+  }
+  size_t begin = 0;  // segment_starts_[s] is now the end of segment s's rows
+  for (size_t s = 0; s < segments; ++s) {
+    const size_t end = segment_starts_[s];
+    if (end > begin) {
+      layout_.update(inputs, segment_rows_.data() + begin, segment_blocks_.data() + begin, end - begin,
+                     block_segments_[first_segment + s].data(), arena_);
+    }
+    begin = end;
+  }
+}
+
+void SessionStore::swap_contents(SessionStore& other) {
+  std::swap(keys_, other.keys_);
+  std::swap(sessions_, other.sessions_);
+  std::swap(block_segments_, other.block_segments_);
+  std::swap(free_blocks_, other.free_blocks_);
+  std::swap(block_count_, other.block_count_);
+  std::swap(open_sessions_, other.open_sessions_);
+  std::swap(arena_, other.arena_);
+  std::swap(absorbed_arenas_, other.absorbed_arenas_);
 }
 
 void SessionStore::merge_from(SessionStore& other) {
-  std::vector<uint32_t> mapping;
-  keys_.map_groups_from(other.keys_, mapping);
-  if (sessions_.size() < keys_.num_groups()) sessions_.resize(keys_.num_groups());
-  for (uint32_t source_group = 0; source_group < other.sessions_.size(); ++source_group) {
-    for (const Session& session : other.sessions_[source_group]) {
-      const uint32_t index = insert(mapping[source_group], session.start, session.end);
-      layout_.merge(block(index), other.block(session.block), arena_);
-    }
-  }
+  if (other.open_sessions_ > open_sessions_) swap_contents(other);
+  if (other.open_sessions_ > 0) absorb(other);
+  // `other` keeps the block segments it still has for reuse.
   other.sessions_.clear();
   other.free_blocks_.clear();
   other.block_count_ = 0;
   other.open_sessions_ = 0;
-  other.blocks_.clear();
+  other.arena_.reset();
+  other.absorbed_arenas_.clear();
+}
+
+void SessionStore::absorb(SessionStore& other) {
+  std::vector<uint32_t> mapping;
+  keys_->map_groups_from(*other.keys_, mapping);
+  if (sessions_.size() < keys_->num_groups()) sessions_.resize(keys_->num_groups());
+  // Other's string states stay in its arenas, which this store takes over.
+  absorbed_arenas_.push_back(std::move(other.arena_));
+  for (Arena& arena : other.absorbed_arenas_) absorbed_arenas_.push_back(std::move(arena));
+  other.absorbed_arenas_.clear();
+  // Segments are taken over when other's blocks in use fill at least one and
+  // would not fit in our free blocks (which keeps a long-running store's
+  // memory bounded: freed blocks are reused before segments pile up).
+  const size_t other_blocks_in_use = other.block_count_ - other.free_blocks_.size();
+  const bool adopt = other.block_count_ >= kSegmentBlocks && other_blocks_in_use > free_blocks_.size();
+  uint32_t shift = 0;
+  std::vector<uint32_t> renumbered;
+  if (adopt) {
+    shift = adopt_segments(other);
+  } else {
+    copy_blocks(other, renumbered);
+  }
+
+  open_sessions_ += other.open_sessions_;
+  for (uint32_t source_group = 0; source_group < other.sessions_.size(); ++source_group) {
+    std::vector<Session>& incoming = other.sessions_[source_group];
+    if (incoming.empty()) continue;
+    for (Session& session : incoming) session.block = adopt ? session.block + shift : renumbered[session.block];
+    std::vector<Session>& list = sessions_[mapping[source_group]];
+    if (list.empty()) {
+      list.swap(incoming);
+    } else {
+      merge_sessions(list, incoming);
+    }
+  }
+}
+
+uint32_t SessionStore::adopt_segments(SessionStore& other) {
+  const size_t block_bytes = layout_.block_bytes();
+  // Our last segment is completed (its unused blocks become free ones), and
+  // segments kept for reuse beyond it are released: other's go right after.
+  if ((block_count_ & kSegmentMask) != 0) {
+    block_segments_[block_count_ >> kSegmentShift].resize(size_t{kSegmentBlocks} * block_bytes);
+    const uint32_t completed = ((block_count_ >> kSegmentShift) + 1) << kSegmentShift;
+    for (uint32_t index = block_count_; index < completed; ++index) free_blocks_.push_back(index);
+    block_count_ = completed;
+  }
+  block_segments_.erase(block_segments_.begin() + (block_count_ >> kSegmentShift), block_segments_.end());
+  WEIR_CHECK(other.block_count_ < 0xFFFFFFFEU - block_count_);
+  const uint32_t shift = block_count_;
+  const size_t other_segments = (size_t{other.block_count_} + kSegmentMask) >> kSegmentShift;
+  for (size_t segment = 0; segment < other_segments; ++segment) {
+    block_segments_.push_back(std::move(other.block_segments_[segment]));
+  }
+  other.block_segments_.clear();
+  block_count_ += other.block_count_;
+  for (const uint32_t free_block : other.free_blocks_) free_blocks_.push_back(free_block + shift);
+  return shift;
+}
+
+void SessionStore::copy_blocks(SessionStore& other, std::vector<uint32_t>& renumbered) {
+  std::vector<uint8_t> is_free(other.block_count_, 0);
+  for (const uint32_t free_block : other.free_blocks_) is_free[free_block] = 1;
+  renumbered.resize(other.block_count_);
+  const size_t block_bytes = layout_.block_bytes();
+  for (uint32_t source_block = 0; source_block < other.block_count_; ++source_block) {
+    if (is_free[source_block]) continue;
+    const uint32_t index = take_block();
+    std::memcpy(block(index), other.block(source_block), block_bytes);
+    renumbered[source_block] = index;
+  }
+}
+
+void SessionStore::merge_sessions(std::vector<Session>& list, const std::vector<Session>& incoming) {
+  merged_sessions_.clear();
+  merged_sessions_.reserve(list.size() + incoming.size());
+  size_t from_list = 0;
+  size_t from_incoming = 0;
+  while (from_list < list.size() || from_incoming < incoming.size()) {
+    const bool take_list = from_incoming == incoming.size() ||
+                           (from_list < list.size() && list[from_list].start <= incoming[from_incoming].start);
+    const Session next = take_list ? list[from_list++] : incoming[from_incoming++];
+    if (merged_sessions_.empty() || merged_sessions_.back().end <= next.start) {
+      merged_sessions_.push_back(next);
+      continue;
+    }
+    Session& current = merged_sessions_.back();  // starts no later than next and overlaps it
+    current.end = std::max(current.end, next.end);
+    layout_.merge(block(current.block), block(next.block), arena_);
+    free_blocks_.push_back(next.block);
+    --open_sessions_;
+  }
+  list.swap(merged_sessions_);
 }
 
 void SessionStore::take_closed(int64_t closing, const std::function<void(const Closed&)>& visit) {
-  std::vector<Closed> closed;
-  for (uint32_t group = 0; group < sessions_.size(); ++group) {
-    for (const Session& session : sessions_[group]) {
+  size_t count = 0;
+  int64_t min_end = std::numeric_limits<int64_t>::max();
+  int64_t max_end = std::numeric_limits<int64_t>::min();
+  for (const std::vector<Session>& list : sessions_) {
+    for (const Session& session : list) {
       if (session.end > closing) break;  // sorted by start and by end
-      closed.push_back(Closed{session.start, session.end, group, block(session.block)});
+      ++count;
+      min_end = std::min(min_end, session.end);
+      max_end = std::max(max_end, session.end);
     }
   }
-  if (closed.empty()) return;
-  std::vector<uint32_t> rank(keys_.num_groups());
-  const std::vector<uint32_t> key_order = keys_.groups_in_key_order();
-  for (uint32_t position = 0; position < key_order.size(); ++position) rank[key_order[position]] = position;
-  // By end first: sessions closed by a later watermark end after every
-  // session closed before, so this order does not depend on the epochs.
-  std::sort(closed.begin(), closed.end(), [&](const Closed& a, const Closed& b) {
-    if (a.end != b.end) return a.end < b.end;
-    return a.start != b.start ? a.start < b.start : rank[a.group] < rank[b.group];
-  });
-  for (const Closed& session : closed) visit(session);
+  if (count == 0) return;
+  std::vector<ClosedSession> closed;
+  collect_closed(closing, count, min_end, max_end, closed);
+  // Blocks are read in end order, not in the order they were handed out.
+  constexpr size_t kPrefetchAhead = 8;
+  for (size_t i = 0; i < count; ++i) {
+    if (i + kPrefetchAhead < count) {
+      __builtin_prefetch(block(closed[i + kPrefetchAhead].block));
+      keys_->prefetch_group(closed[i + kPrefetchAhead].group);
+    }
+    const ClosedSession& session = closed[i];
+    visit(Closed{session.start, session.end, session.group, block(session.block)});
+  }
+  drop_closed(closing, count);
+}
+
+void SessionStore::collect_closed(int64_t closing, size_t count, int64_t min_end, int64_t max_end,
+                                  std::vector<ClosedSession>& closed) const {
+  // Keys in key order: a stable sort by (end, start) then yields (end,
+  // start, key). By end first: sessions closed by a later watermark end
+  // after every session closed before, so this order does not depend on the
+  // epochs.
+  const std::vector<uint32_t> key_order = keys_->groups_in_key_order();
+  auto for_each_closed = [&](auto&& action) {
+    for (const uint32_t group : key_order) {
+      if (group >= sessions_.size()) continue;
+      for (const Session& session : sessions_[group]) {
+        if (session.end > closing) break;
+        action(ClosedSession{session.start, session.end, group, session.block});
+      }
+    }
+  };
+  closed.resize(count);
+  const uint64_t end_span = static_cast<uint64_t>(max_end) - static_cast<uint64_t>(min_end);
+  if (end_span >= count) {
+    size_t next = 0;
+    for_each_closed([&](const ClosedSession& session) { closed[next++] = session; });
+    std::stable_sort(closed.begin(), closed.end(), [](const ClosedSession& a, const ClosedSession& b) {
+      return a.end != b.end ? a.end < b.end : a.start < b.start;
+    });
+    return;
+  }
+  // Ends span fewer milliseconds than there are sessions: a counting sort by
+  // end places each session directly, then each run of one end is sorted by
+  // start (stable: keys stay in order).
+  std::vector<uint32_t> positions(end_span + 2, 0);
+  for_each_closed([&](const ClosedSession& session) { ++positions[session.end - min_end + 1]; });
+  for (size_t i = 1; i < positions.size(); ++i) positions[i] += positions[i - 1];
+  for_each_closed([&](const ClosedSession& session) { closed[positions[session.end - min_end]++] = session; });
+  size_t run_begin = 0;
+  while (run_begin < count) {
+    size_t run_end = run_begin + 1;
+    while (run_end < count && closed[run_end].end == closed[run_begin].end) ++run_end;
+    if (run_end - run_begin > 1) {
+      std::stable_sort(closed.begin() + static_cast<std::ptrdiff_t>(run_begin),
+                       closed.begin() + static_cast<std::ptrdiff_t>(run_end),
+                       [](const ClosedSession& a, const ClosedSession& b) { return a.start < b.start; });
+    }
+    run_begin = run_end;
+  }
+}
+
+void SessionStore::drop_closed(int64_t closing, size_t count) {
+  if (count == open_sessions_) {
+    // Every session closed (the end of the input): start afresh.
+    for (std::vector<Session>& list : sessions_) list.clear();
+    free_blocks_.clear();
+    block_count_ = 0;  // the block segments are kept for reuse
+    open_sessions_ = 0;
+    arena_.reset();
+    absorbed_arenas_.clear();
+    return;
+  }
   for (std::vector<Session>& list : sessions_) {
     size_t dropped = 0;
     while (dropped < list.size() && list[dropped].end <= closing) {

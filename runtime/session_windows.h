@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "memory/aligned_buffer.h"
@@ -41,7 +42,9 @@ class SessionStore {
                const std::vector<const Column*>& inputs);
 
   // Driver: folds every session of `other` into this store (merging the
-  // sessions they overlap), then empties `other`.
+  // sessions they overlap), then empties `other`. The store with fewer
+  // sessions is folded into the one with more (whose contents are swapped
+  // in first), so an empty store takes the other's contents whole.
   void merge_from(SessionStore& other);
 
   // A closed session, as take_closed() reports it.
@@ -57,7 +60,7 @@ class SessionStore {
   // of all calls is in that order whatever the epochs.
   void take_closed(int64_t closing, const std::function<void(const Closed&)>& visit);
 
-  const GroupTable& keys() const { return keys_; }
+  const GroupTable& keys() const { return *keys_; }
   size_t open_sessions() const { return open_sessions_; }
   bool empty() const { return open_sessions_ == 0; }
 
@@ -67,30 +70,78 @@ class SessionStore {
     int64_t end;
     uint32_t block;
   };
+  // A session that take_closed() emits.
+  struct ClosedSession {
+    int64_t start;
+    int64_t end;
+    uint32_t group;
+    uint32_t block;
+  };
+  // State blocks live in segments of kSegmentBlocks blocks: block i is
+  // block i % kSegmentBlocks of segment i / kSegmentBlocks. The first
+  // segment grows as its blocks are used (small stores stay small), later
+  // ones are allocated whole, so growing never copies blocks, and a large
+  // store's segments can move to another store whole (absorb).
+  static constexpr uint32_t kSegmentShift = 15;
+  static constexpr uint32_t kSegmentBlocks = uint32_t{1} << kSegmentShift;
+  static constexpr uint32_t kSegmentMask = kSegmentBlocks - 1;
+
   // Inserts [start, end) for `group`, merging the sessions it overlaps into
   // the earliest of them (whose block is kept); returns the block of the
   // resulting session. A new session gets a fresh, initialized block.
   uint32_t insert(uint32_t group, int64_t start, int64_t end);
+  // A free block, or the next one (its segment allocated when new); not
+  // initialized.
+  uint32_t take_block();
   uint32_t new_block();
-  uint8_t* block(uint32_t index) { return blocks_.data() + size_t{index} * layout_.block_bytes(); }
+  uint8_t* block(uint32_t index) {
+    return block_segments_[index >> kSegmentShift].data() + size_t{index & kSegmentMask} * layout_.block_bytes();
+  }
+  // consume(): folds the rows sorted_rows_[0, count) into blocks
+  // row_blocks_[0, count), one state update per segment they fall in.
+  void update_blocks(const std::vector<const Column*>& inputs, size_t count);
+  void swap_contents(SessionStore& other);
+  // merge_from() for a non-empty `other`: takes over its block segments
+  // (or copies its blocks in use into free ones), then merges its sessions
+  // into ours per key.
+  void absorb(SessionStore& other);
+  // absorb(): appends other's segments after ours; returns the number
+  // other's block indices are shifted by.
+  uint32_t adopt_segments(SessionStore& other);
+  // absorb(): copies other's blocks in use; renumbered[i] = the new index
+  // of other's block i.
+  void copy_blocks(SessionStore& other, std::vector<uint32_t>& renumbered);
+  // Merges the sorted, disjoint sessions `incoming` into `list` (also sorted
+  // and disjoint), joining the overlapping ones.
+  void merge_sessions(std::vector<Session>& list, const std::vector<Session>& incoming);
+  // Fills `closed` (count entries) with the sessions ending at or before
+  // `closing`, ordered by (end, start, key).
+  void collect_closed(int64_t closing, size_t count, int64_t min_end, int64_t max_end,
+                      std::vector<ClosedSession>& closed) const;
+  void drop_closed(int64_t closing, size_t count);
   int64_t end_of(int64_t time) const;
 
   const AggregateStateLayout& layout_;
-  AggregateStateLayout key_layout_;  // no aggregates: keys_ holds keys only
-  GroupTable keys_;
+  MemoryTracker* tracker_;
+  std::unique_ptr<GroupTable> keys_;  // keys only: no aggregate state
   int64_t gap_;
   std::vector<std::vector<Session>> sessions_;  // per group, sorted by start
-  AlignedBuffer blocks_;
+  std::vector<AlignedBuffer> block_segments_;
   std::vector<uint32_t> free_blocks_;
-  uint32_t block_count_ = 0;
+  uint32_t block_count_ = 0;  // blocks ever handed out: the next new one
   size_t open_sessions_ = 0;
-  Arena arena_;  // string min/max states
+  Arena arena_;                           // string min/max states
+  std::vector<Arena> absorbed_arenas_;    // string states of blocks taken by absorb()
+  std::vector<Session> merged_sessions_;  // merge_sessions() scratch
   // consume() scratch, reused across morsels
   GroupProbeScratch probe_;
   std::vector<uint32_t> groups_;
   std::vector<uint32_t> order_;
   std::vector<uint32_t> sorted_rows_;
   std::vector<uint32_t> row_blocks_;
+  std::vector<uint32_t> segment_starts_;
+  std::vector<uint32_t> segment_rows_;
+  std::vector<uint32_t> segment_blocks_;
 };
 
 }  // namespace weir
