@@ -8,6 +8,7 @@
 // block keeps NULL handling to a single AND and lets all-NULL, all-kept and
 // all-dropped blocks take shortcuts.
 #include "kernels/compare_filter.h"
+#include "kernels/byte_bit_positions.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -18,38 +19,6 @@
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
 
-#ifndef WEIR_KERNELS_COMPARE_FILTER_ONCE
-#define WEIR_KERNELS_COMPARE_FILTER_ONCE
-namespace weir::kernels {
-
-// For each byte value: the positions of its set bits, ascending, then
-// padding, and how many bits are set. Compaction stores all 8 entries of a
-// byte and advances by the count, so padding entries land past the rows
-// kept, where the next byte's entries overwrite them. (Highway 1.0.3's
-// CompressStore rebuilds its 1 KiB table on the stack at every call under
-// GCC; SelectByBitmask measured 15-30x slower with it than with this.)
-struct BytePositions {
-  uint8_t of[256][8];
-  uint8_t count[256];
-};
-
-constexpr BytePositions MakeBytePositions() {
-  BytePositions table{};
-  for (unsigned byte = 0; byte < 256; ++byte) {
-    unsigned count = 0;
-    for (unsigned bit = 0; bit < 8; ++bit) {
-      if ((byte >> bit) & 1) table.of[byte][count++] = static_cast<uint8_t>(bit);
-    }
-    table.count[byte] = static_cast<uint8_t>(count);
-    for (unsigned j = count; j < 8; ++j) table.of[byte][j] = 7;
-  }
-  return table;
-}
-
-alignas(64) inline constexpr BytePositions kBytePositions = MakeBytePositions();
-
-}  // namespace weir::kernels
-#endif  // WEIR_KERNELS_COMPARE_FILTER_ONCE
 
 HWY_BEFORE_NAMESPACE();
 namespace weir {

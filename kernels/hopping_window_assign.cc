@@ -32,6 +32,7 @@
 // loads, no copies): a selection with few gaps runs at 1.2-1.5 G/s instead
 // of 0.5-0.7 G/s (AVX3, in cache).
 #include "kernels/hopping_window_assign.h"
+#include "kernels/byte_bit_positions.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -42,34 +43,6 @@
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
 
-#ifndef WEIR_KERNELS_HOPPING_WINDOW_ASSIGN_ONCE
-#define WEIR_KERNELS_HOPPING_WINDOW_ASSIGN_ONCE
-namespace weir::kernels::hopping_window_detail {
-
-// For each byte value: the positions of its set bits, ascending, then
-// padding (7), and how many bits are set (as in compare_filter.cc).
-struct BytePositions {
-  uint8_t of[256][8];
-  uint8_t count[256];
-};
-
-constexpr BytePositions MakeBytePositions() {
-  BytePositions table{};
-  for (unsigned byte = 0; byte < 256; ++byte) {
-    unsigned count = 0;
-    for (unsigned bit = 0; bit < 8; ++bit) {
-      if ((byte >> bit) & 1) table.of[byte][count++] = static_cast<uint8_t>(bit);
-    }
-    table.count[byte] = static_cast<uint8_t>(count);
-    for (unsigned j = count; j < 8; ++j) table.of[byte][j] = 7;
-  }
-  return table;
-}
-
-alignas(64) inline constexpr BytePositions kBytePositions = MakeBytePositions();
-
-}  // namespace weir::kernels::hopping_window_detail
-#endif  // WEIR_KERNELS_HOPPING_WINDOW_ASSIGN_ONCE
 
 HWY_BEFORE_NAMESPACE();
 namespace weir {
@@ -77,7 +50,6 @@ namespace kernels {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-using hopping_window_detail::kBytePositions;
 
 constexpr size_t kBlock = 64;
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
