@@ -8,7 +8,6 @@
 // block keeps NULL handling to a single AND and lets all-NULL, all-kept and
 // all-dropped blocks take shortcuts.
 #include "kernels/compare_filter.h"
-#include "kernels/byte_bit_positions.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +17,7 @@
 #define HWY_TARGET_INCLUDE "kernels/compare_filter.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
+#include "kernels/selection_append-inl.h"
 
 
 HWY_BEFORE_NAMESPACE();
@@ -140,74 +140,6 @@ HWY_INLINE uint64_t RowValid(const uint64_t* HWY_RESTRICT validity, size_t row) 
   return validity == nullptr ? 1 : (validity[row / 64] >> (row % 64)) & 1;
 }
 
-// Appends (first + i) for every set bit i of `bits`; returns how many.
-// `whole_block`: out has room for 64 entries, so each byte of `bits` may
-// store 8 entries however many it keeps; otherwise only popcount(bits).
-HWY_INLINE size_t AppendRowIds(uint64_t bits, size_t first, bool whole_block,
-                               uint32_t* HWY_RESTRICT out) {
-  if (bits == 0) return 0;
-  if (!whole_block) {
-    size_t kept = 0;
-    for (; bits != 0; bits &= bits - 1) {
-      out[kept++] = static_cast<uint32_t>(first + hwy::Num0BitsBelowLS1Bit_Nonzero64(bits));
-    }
-    return kept;
-  }
-  const hn::CappedTag<uint32_t, 8> d;
-  const hn::Rebind<uint8_t, decltype(d)> d8;
-  const size_t lanes = hn::Lanes(d);
-  if (bits == kAllBits) {
-    auto ids = hn::Iota(d, static_cast<uint32_t>(first));
-    const auto step = hn::Set(d, static_cast<uint32_t>(lanes));
-    for (size_t i = 0; i < kBlockRows; i += lanes, ids = hn::Add(ids, step)) {
-      hn::StoreU(ids, d, out + i);
-    }
-    return kBlockRows;
-  }
-  size_t kept = 0;
-  for (size_t i = 0; i < kBlockRows; i += 8) {
-    const uint8_t* positions = kBytePositions.of[(bits >> i) & 0xFF];
-    const auto base = hn::Set(d, static_cast<uint32_t>(first + i));
-    for (size_t j = 0; j < 8; j += lanes) {
-      hn::StoreU(hn::Add(base, hn::PromoteTo(d, hn::LoadU(d8, positions + j))), d, out + kept + j);
-    }
-    kept += kBytePositions.count[(bits >> i) & 0xFF];
-  }
-  return kept;
-}
-
-// Appends rows[i] for every set bit i of `bits`; returns how many. `out` may
-// be equal to or below `rows`: the 8 entries stored for byte i/8 land at or
-// below rows + i + 7, and the byte's rows have been read by then (entry j
-// reads position >= j, after stores to entries < j only).
-HWY_INLINE size_t AppendSelectedRows(uint64_t bits, const uint32_t* rows, bool whole_block,
-                                     uint32_t* out) {
-  if (bits == 0) return 0;
-  if (!whole_block) {
-    size_t kept = 0;
-    for (; bits != 0; bits &= bits - 1) {
-      out[kept++] = rows[hwy::Num0BitsBelowLS1Bit_Nonzero64(bits)];
-    }
-    return kept;
-  }
-  const hn::CappedTag<uint32_t, 8> d;
-  const hn::Rebind<uint8_t, decltype(d)> d8;
-  if (bits == kAllBits && out == rows) return kBlockRows;
-  size_t kept = 0;
-  for (size_t i = 0; i < kBlockRows; i += 8) {
-    const uint8_t* positions = kBytePositions.of[(bits >> i) & 0xFF];
-    if (hn::Lanes(d) == 8) {
-      // One permutation of 8 rows (vpermd on AVX2).
-      const auto indices = hn::IndicesFromVec(d, hn::PromoteTo(d, hn::LoadU(d8, positions)));
-      hn::StoreU(hn::TableLookupLanes(hn::LoadU(d, rows + i), indices), d, out + kept);
-    } else {
-      for (size_t j = 0; j < 8; ++j) out[kept + j] = rows[i + positions[j]];
-    }
-    kept += kBytePositions.count[(bits >> i) & 0xFF];
-  }
-  return kept;
-}
-
 // ---- Comparison drivers ----------------------------------------------------
 
 // Bits of `left op right` for rows [first, first + n), n <= 64 (bit i =
@@ -240,7 +172,7 @@ size_t FilterDense(const Left& left, const Right& right, size_t count, uint32_t*
   size_t kept = 0;
   for (size_t first = 0; first < count; first += kBlockRows) {
     const size_t n = HWY_MIN(kBlockRows, count - first);
-    kept += AppendRowIds(KeepRows<kOp>(left, right, first, n), first, n == kBlockRows, out + kept);
+    kept += AppendRowIds(KeepRows<kOp>(left, right, first, n), first, n, out + kept);
   }
   return kept;
 }
@@ -297,7 +229,7 @@ size_t FilterSelected(const Left& left, const Right& right, const uint32_t* rows
   for (size_t first = 0; first < count; first += kBlockRows) {
     const uint32_t* block = rows + first;
     const size_t n = HWY_MIN(kBlockRows, count - first);
-    // Everything this block reads from `rows` is read before AppendSelectedRows
+    // Everything this block reads from `rows` is read before AppendRows
     // writes, which makes out == rows safe.
     const size_t span_first = block[0];
     const size_t span = block[n - 1] - span_first + 1;
@@ -325,7 +257,7 @@ size_t FilterSelected(const Left& left, const Right& right, const uint32_t* rows
         bits |= (keep & RowValid(left.validity, row) & RowValid(right.validity, row)) << i;
       }
     }
-    kept += AppendSelectedRows(bits, block, n == kBlockRows, out + kept);
+    kept += AppendRows(bits, block, n, out + kept);
   }
   return kept;
 }
@@ -384,9 +316,8 @@ size_t FilterFloat64ColumnsImpl(CompareOp op, const double* left, const uint64_t
 
 HWY_INLINE size_t AppendBlock(uint64_t bits, const uint32_t* rows, size_t first, size_t n,
                               uint32_t* out) {
-  const bool whole_block = n == kBlockRows;
-  if (rows == nullptr) return AppendRowIds(bits, first, whole_block, out);
-  return AppendSelectedRows(bits, rows + first, whole_block, out);
+  if (rows == nullptr) return AppendRowIds(bits, first, n, out);
+  return AppendRows(bits, rows + first, n, out);
 }
 
 size_t SelectByByteMaskImpl(const uint8_t* mask, const uint8_t* also, const uint32_t* rows,

@@ -32,7 +32,6 @@
 // loads, no copies): a selection with few gaps runs at 1.2-1.5 G/s instead
 // of 0.5-0.7 G/s (AVX3, in cache).
 #include "kernels/hopping_window_assign.h"
-#include "kernels/byte_bit_positions.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -42,6 +41,7 @@
 #define HWY_TARGET_INCLUDE "kernels/hopping_window_assign.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
+#include "kernels/selection_append-inl.h"
 
 
 HWY_BEFORE_NAMESPACE();
@@ -99,72 +99,6 @@ HWY_INLINE bool KeepScalar(const Inputs& in, int64_t t, int64_t newest, int64_t 
   int64_t end = 0;
   if (!OlderHoppingWindow(t, newest, in.back_offset, in.size_millis, start, &end)) return false;
   return end > closing;  // closing is INT64_MIN when there is none: every end is above
-}
-
-// Appends rows[i] for every set bit i of `bits` (bits of n <= 64
-// positions); returns how many. When n == 64 each byte of `bits` stores 8
-// entries however many it keeps, so out needs room for 64. out may be equal
-// to rows: the entries stored for byte i/8 land at or below rows + i + 7,
-// after those rows were loaded.
-HWY_INLINE size_t AppendRows(uint64_t bits, const uint32_t* rows, size_t n, uint32_t* out) {
-  if (bits == 0) return 0;
-  const hn::CappedTag<uint32_t, 8> d;
-  if (bits == LowBits(n)) {
-    if (out == rows) return n;
-    size_t i = 0;
-    for (; i + hn::Lanes(d) <= n; i += hn::Lanes(d)) hn::StoreU(hn::LoadU(d, rows + i), d, out + i);
-    for (; i < n; ++i) out[i] = rows[i];
-    return n;
-  }
-  size_t kept = 0;
-  if (n < kBlock) {
-    for (; bits != 0; bits &= bits - 1) out[kept++] = rows[hwy::Num0BitsBelowLS1Bit_Nonzero64(bits)];
-    return kept;
-  }
-  const hn::Rebind<uint8_t, decltype(d)> d8;
-  for (size_t i = 0; i < kBlock; i += 8) {
-    const uint8_t* positions = kBytePositions.of[(bits >> i) & 0xFF];
-    if (hn::Lanes(d) == 8) {
-      // One permutation of 8 row ids (vpermd).
-      const auto indices = hn::IndicesFromVec(d, hn::PromoteTo(d, hn::LoadU(d8, positions)));
-      hn::StoreU(hn::TableLookupLanes(hn::LoadU(d, rows + i), indices), d, out + kept);
-    } else {
-      for (size_t j = 0; j < 8; ++j) out[kept + j] = rows[i + positions[j]];
-    }
-    kept += kBytePositions.count[(bits >> i) & 0xFF];
-  }
-  return kept;
-}
-
-// Appends first + i for every set bit i of `bits` (n <= 64 positions), as
-// AppendRows does for rows first, first + 1, ...
-HWY_INLINE size_t AppendRowIds(uint64_t bits, size_t first, size_t n, uint32_t* out) {
-  if (bits == 0) return 0;
-  const hn::CappedTag<uint32_t, 8> d;
-  const size_t lanes = hn::Lanes(d);
-  size_t kept = 0;
-  if (n < kBlock) {
-    for (; bits != 0; bits &= bits - 1) {
-      out[kept++] = static_cast<uint32_t>(first + hwy::Num0BitsBelowLS1Bit_Nonzero64(bits));
-    }
-    return kept;
-  }
-  if (bits == LowBits(kBlock)) {
-    auto ids = hn::Iota(d, static_cast<uint32_t>(first));
-    const auto step = hn::Set(d, static_cast<uint32_t>(lanes));
-    for (size_t i = 0; i < kBlock; i += lanes, ids = hn::Add(ids, step)) hn::StoreU(ids, d, out + i);
-    return kBlock;
-  }
-  const hn::Rebind<uint8_t, decltype(d)> d8;
-  for (size_t i = 0; i < kBlock; i += 8) {
-    const uint8_t* positions = kBytePositions.of[(bits >> i) & 0xFF];
-    const auto base = hn::Set(d, static_cast<uint32_t>(first + i));
-    for (size_t j = 0; j < 8; j += lanes) {
-      hn::StoreU(hn::Add(base, hn::PromoteTo(d, hn::LoadU(d8, positions + j))), d, out + kept + j);
-    }
-    kept += kBytePositions.count[(bits >> i) & 0xFF];
-  }
-  return kept;
 }
 
 // Rows [first, first + n), n <= 64, with vector loads: writes the starts of
