@@ -66,11 +66,6 @@ void AlignedBuffer::reserve(size_t bytes) {
   capacity_ = new_capacity;
 }
 
-void AlignedBuffer::resize(size_t bytes) {
-  reserve(bytes);
-  size_ = bytes;
-}
-
 void AlignedBuffer::release_memory() {
   if (owned_ != nullptr) {
     free_maybe_huge(owned_);

@@ -35,8 +35,12 @@ class AlignedBuffer {
 
   // Ensures capacity for at least `bytes` bytes; keeps the contents.
   void reserve(size_t bytes);
-  // Sets the logical size, growing capacity geometrically when needed.
-  void resize(size_t bytes);
+  // Sets the logical size, growing capacity geometrically when needed
+  // (inline: appending one value at a time stays cheap).
+  void resize(size_t bytes) {
+    if (bytes > capacity_ || is_view()) reserve(bytes);
+    size_ = bytes;
+  }
   void clear() {
     size_ = 0;
     data_ = owned_;

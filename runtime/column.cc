@@ -53,7 +53,7 @@ void Column::reserve(size_t rows, size_t string_bytes) {
   validity_.reserve(((rows + 63) / 64) * sizeof(uint64_t));
 }
 
-void Column::grow_validity(size_t rows) {
+void Column::grow_validity_words(size_t rows) {
   const size_t words_needed = (rows + 63) / 64;
   const size_t words_have = validity_.size() / sizeof(uint64_t);
   if (words_needed > words_have) {
@@ -112,20 +112,6 @@ void Column::append_rows(const Column& source, size_t first_row, size_t rows) {
       if (!source.is_valid(first_row + i)) set_null(old_size + i);
     }
   }
-}
-
-void Column::append_int64(int64_t value) {
-  WEIR_CHECK(is_int64_backed(type_));
-  values_.resize((size_ + 1) * sizeof(int64_t));
-  values_.as<int64_t>()[size_] = value;
-  grow_validity(++size_);
-}
-
-void Column::append_float64(double value) {
-  WEIR_CHECK(type_ == DataType::Float64);
-  values_.resize((size_ + 1) * sizeof(double));
-  values_.as<double>()[size_] = value;
-  grow_validity(++size_);
 }
 
 void Column::append_bool(bool value) {

@@ -6,6 +6,7 @@
 
 #include "memory/aligned_buffer.h"
 #include "runtime/data_type.h"
+#include "runtime/errors.h"
 
 namespace weir {
 
@@ -34,8 +35,19 @@ class Column {
   void reserve(size_t rows, size_t string_bytes = 0);
 
   // Appending, one row at a time (sources and tests). Fixed-width only.
-  void append_int64(int64_t value);
-  void append_float64(double value);
+  // Inline: output is built one value at a time.
+  void append_int64(int64_t value) {
+    WEIR_CHECK(is_int64_backed(type_));
+    values_.resize((size_ + 1) * sizeof(int64_t));
+    values_.as<int64_t>()[size_] = value;
+    grow_validity(++size_);
+  }
+  void append_float64(double value) {
+    WEIR_CHECK(type_ == DataType::Float64);
+    values_.resize((size_ + 1) * sizeof(double));
+    values_.as<double>()[size_] = value;
+    grow_validity(++size_);
+  }
   void append_bool(bool value);
   void append_string(std::string_view value);
   void append_null();
@@ -81,7 +93,11 @@ class Column {
 
  private:
   size_t value_width() const;
-  void grow_validity(size_t rows);
+  // Makes the validity bitmap cover `rows` rows (new rows valid).
+  void grow_validity(size_t rows) {
+    if (rows > validity_.size() * 8) grow_validity_words(rows);
+  }
+  void grow_validity_words(size_t rows);
 
   DataType type_;
   size_t size_ = 0;

@@ -18,6 +18,39 @@ const AggregateStateLayout& keys_only_layout() {
   return layout;
 }
 
+// Runs body(i) for i in [0, count) on the workers of `parallel_for`, or
+// serially when there is none.
+void run_chunks(const ParallelFor& parallel_for, size_t count, const std::function<void(size_t)>& body) {
+  if (parallel_for && count > 1) {
+    parallel_for(count, body);
+    return;
+  }
+  for (size_t i = 0; i < count; ++i) body(i);
+}
+
+// Orders sessions that end together by start, stably (their keys stay in
+// order). Such runs are short and mostly sorted already.
+void sort_by_start(SessionStore::Closed* first, SessionStore::Closed* last) {
+  auto by_start = [](const SessionStore::Closed& a, const SessionStore::Closed& b) { return a.start < b.start; };
+  if (std::is_sorted(first, last, by_start)) return;
+  constexpr std::ptrdiff_t kInsertionSortMax = 64;
+  if (last - first > kInsertionSortMax) {
+    std::stable_sort(first, last, by_start);
+    return;
+  }
+  for (SessionStore::Closed* next = first + 1; next < last; ++next) {
+    const SessionStore::Closed moving = *next;
+    SessionStore::Closed* hole = next;
+    for (; hole > first && moving.start < (hole - 1)->start; --hole) *hole = *(hole - 1);
+    *hole = moving;
+  }
+}
+
+// Chunks of keys collected in parallel: at most this many, of at least
+// kMinChunkKeys keys each.
+constexpr size_t kCollectChunks = 16;
+constexpr size_t kMinChunkKeys = 4096;
+
 }  // namespace
 
 SessionStore::SessionStore(const std::vector<GroupKeyColumn>& keys, const AggregateStateLayout& layout,
@@ -109,14 +142,7 @@ void SessionStore::consume(const Batch& batch, const uint32_t* rows, size_t coun
   if (sessions_.size() < keys_->num_groups()) sessions_.resize(keys_->num_groups());
   // Rows by (key, time): each key's rows of the morsel become runs of
   // overlapping intervals, each inserted into the store once.
-  order_.resize(count);
-  for (uint32_t i = 0; i < count; ++i) order_[i] = i;
-  std::sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
-    if (groups_[a] != groups_[b]) return groups_[a] < groups_[b];
-    const int64_t ta = times[rows[a]];
-    const int64_t tb = times[rows[b]];
-    return ta != tb ? ta < tb : a < b;
-  });
+  order_rows_by_group_and_time(rows, count, times);
   sorted_rows_.resize(count);
   row_blocks_.resize(count);
   // Each run reads the tail of its key's session list: a cache miss, as
@@ -152,6 +178,60 @@ void SessionStore::consume(const Batch& batch, const uint32_t* rows, size_t coun
     run_begin = run_end;
   }
   update_blocks(inputs, count);
+}
+
+void SessionStore::order_rows_by_group_and_time(const uint32_t* rows, size_t count, const int64_t* times) {
+  // A stable LSD radix sort by group, kRadixBits at a time over the bits
+  // the group ids use: rows of one group stay in arrival order.
+  constexpr uint32_t kRadixBits = 11;
+  constexpr uint32_t kBuckets = uint32_t{1} << kRadixBits;
+  const uint32_t max_group = *std::max_element(groups_.begin(), groups_.begin() + static_cast<std::ptrdiff_t>(count));
+  order_.resize(count);
+  for (uint32_t i = 0; i < count; ++i) order_[i] = i;
+  radix_scratch_.resize(count);
+  uint32_t histogram[kBuckets];
+  for (uint32_t shift = 0; shift == 0 || (max_group >> shift) != 0; shift += kRadixBits) {
+    std::fill(std::begin(histogram), std::end(histogram), 0U);
+    for (size_t i = 0; i < count; ++i) ++histogram[(groups_[order_[i]] >> shift) & (kBuckets - 1)];
+    uint32_t running = 0;
+    for (uint32_t& bucket : histogram) {
+      const uint32_t rows_in_bucket = bucket;
+      bucket = running;
+      running += rows_in_bucket;
+    }
+    for (size_t i = 0; i < count; ++i) {
+      radix_scratch_[histogram[(groups_[order_[i]] >> shift) & (kBuckets - 1)]++] = order_[i];
+    }
+    order_.swap(radix_scratch_);
+  }
+  // Then each group's rows by time. Event time nearly grows, so short runs
+  // take an insertion sort; long unsorted ones a comparison sort (ties by
+  // arrival, as the radix passes left them).
+  auto earlier = [&](uint32_t a, uint32_t b) {
+    const int64_t ta = times[rows[a]];
+    const int64_t tb = times[rows[b]];
+    return ta != tb ? ta < tb : a < b;
+  };
+  constexpr size_t kInsertionSortMax = 16;
+  size_t run_begin = 0;
+  while (run_begin < count) {
+    const uint32_t group = groups_[order_[run_begin]];
+    size_t run_end = run_begin + 1;
+    while (run_end < count && groups_[order_[run_end]] == group) ++run_end;
+    uint32_t* first = order_.data() + run_begin;
+    uint32_t* last = order_.data() + run_end;
+    if (run_end - run_begin <= kInsertionSortMax) {
+      for (uint32_t* next = first + 1; next < last; ++next) {
+        const uint32_t moving = *next;
+        uint32_t* hole = next;
+        for (; hole > first && earlier(moving, *(hole - 1)); --hole) *hole = *(hole - 1);
+        *hole = moving;
+      }
+    } else if (!std::is_sorted(first, last, earlier)) {
+      std::sort(first, last, earlier);
+    }
+    run_begin = run_end;
+  }
 }
 
 void SessionStore::update_blocks(const std::vector<const Column*>& inputs, size_t count) {
@@ -198,9 +278,9 @@ void SessionStore::swap_contents(SessionStore& other) {
   std::swap(absorbed_arenas_, other.absorbed_arenas_);
 }
 
-void SessionStore::merge_from(SessionStore& other) {
+void SessionStore::merge_from(SessionStore& other, const ParallelFor& parallel_for) {
   if (other.open_sessions_ > open_sessions_) swap_contents(other);
-  if (other.open_sessions_ > 0) absorb(other);
+  if (other.open_sessions_ > 0) absorb(other, parallel_for);
   // `other` keeps the block segments it still has for reuse.
   other.sessions_.clear();
   other.free_blocks_.clear();
@@ -210,7 +290,7 @@ void SessionStore::merge_from(SessionStore& other) {
   other.absorbed_arenas_.clear();
 }
 
-void SessionStore::absorb(SessionStore& other) {
+void SessionStore::absorb(SessionStore& other, const ParallelFor& parallel_for) {
   std::vector<uint32_t> mapping;
   keys_->map_groups_from(*other.keys_, mapping);
   if (sessions_.size() < keys_->num_groups()) sessions_.resize(keys_->num_groups());
@@ -232,16 +312,40 @@ void SessionStore::absorb(SessionStore& other) {
   }
 
   open_sessions_ += other.open_sessions_;
-  for (uint32_t source_group = 0; source_group < other.sessions_.size(); ++source_group) {
-    std::vector<Session>& incoming = other.sessions_[source_group];
-    if (incoming.empty()) continue;
-    for (Session& session : incoming) session.block = adopt ? session.block + shift : renumbered[session.block];
-    std::vector<Session>& list = sessions_[mapping[source_group]];
-    if (list.empty()) {
-      list.swap(incoming);
-    } else {
-      merge_sessions(list, incoming);
+  // Keys merge independently: chunks of other's keys on the workers, each
+  // with its own freed blocks, scratch and arena (for string states that a
+  // merge copies), folded in afterwards. `mapping` is one to one, so chunks
+  // write disjoint session lists.
+  const size_t source_groups = other.sessions_.size();
+  const size_t chunks = parallel_for ? std::clamp<size_t>(source_groups / kMinChunkKeys, 1, kCollectChunks) : 1;
+  struct MergeChunk {
+    explicit MergeChunk(MemoryTracker* tracker) : arena(tracker, 16 * 1024) {}
+    std::vector<uint32_t> freed;
+    std::vector<Session> scratch;
+    Arena arena;
+  };
+  std::vector<MergeChunk> merges;
+  merges.reserve(chunks);
+  for (size_t c = 0; c < chunks; ++c) merges.emplace_back(tracker_);
+  run_chunks(parallel_for, chunks, [&](size_t c) {
+    MergeChunk& merge = merges[c];
+    for (size_t source_group = source_groups * c / chunks; source_group < source_groups * (c + 1) / chunks;
+         ++source_group) {
+      std::vector<Session>& incoming = other.sessions_[source_group];
+      if (incoming.empty()) continue;
+      for (Session& session : incoming) session.block = adopt ? session.block + shift : renumbered[session.block];
+      std::vector<Session>& list = sessions_[mapping[source_group]];
+      if (list.empty()) {
+        list.swap(incoming);
+      } else {
+        merge_sessions(list, incoming, merge.scratch, merge.freed, merge.arena);
+      }
     }
+  });
+  for (MergeChunk& merge : merges) {
+    free_blocks_.insert(free_blocks_.end(), merge.freed.begin(), merge.freed.end());
+    open_sessions_ -= merge.freed.size();
+    if (merge.arena.bytes_reserved() > 0) absorbed_arenas_.push_back(std::move(merge.arena));
   }
 }
 
@@ -281,100 +385,138 @@ void SessionStore::copy_blocks(SessionStore& other, std::vector<uint32_t>& renum
   }
 }
 
-void SessionStore::merge_sessions(std::vector<Session>& list, const std::vector<Session>& incoming) {
-  merged_sessions_.clear();
-  merged_sessions_.reserve(list.size() + incoming.size());
+void SessionStore::merge_sessions(std::vector<Session>& list, const std::vector<Session>& incoming,
+                                  std::vector<Session>& merged, std::vector<uint32_t>& freed, Arena& arena) {
+  merged.clear();
+  merged.reserve(list.size() + incoming.size());
   size_t from_list = 0;
   size_t from_incoming = 0;
   while (from_list < list.size() || from_incoming < incoming.size()) {
     const bool take_list = from_incoming == incoming.size() ||
                            (from_list < list.size() && list[from_list].start <= incoming[from_incoming].start);
     const Session next = take_list ? list[from_list++] : incoming[from_incoming++];
-    if (merged_sessions_.empty() || merged_sessions_.back().end <= next.start) {
-      merged_sessions_.push_back(next);
+    if (merged.empty() || merged.back().end <= next.start) {
+      merged.push_back(next);
       continue;
     }
-    Session& current = merged_sessions_.back();  // starts no later than next and overlaps it
+    Session& current = merged.back();  // starts no later than next and overlaps it
     current.end = std::max(current.end, next.end);
-    layout_.merge(block(current.block), block(next.block), arena_);
-    free_blocks_.push_back(next.block);
-    --open_sessions_;
+    layout_.merge(block(current.block), block(next.block), arena);
+    freed.push_back(next.block);
   }
-  list.swap(merged_sessions_);
+  list.swap(merged);
 }
 
-void SessionStore::take_closed(int64_t closing, const std::function<void(const Closed&)>& visit) {
+
+template <typename Action>
+void SessionStore::for_each_closed(const std::vector<uint32_t>& key_order, size_t begin, size_t end, int64_t closing,
+                                   Action&& action) const {
+  for (size_t i = begin; i < end; ++i) {
+    const uint32_t group = key_order[i];
+    if (group >= sessions_.size()) continue;
+    for (const Session& session : sessions_[group]) {
+      if (session.end > closing) break;  // sorted by start and by end
+      action(group, session);
+    }
+  }
+}
+
+void SessionStore::take_closed(int64_t closing, const std::function<void(const std::vector<Closed>&)>& emit,
+                               const ParallelFor& parallel_for) {
+  if (open_sessions_ == 0) return;
+  // Keys in key order, cut into chunks: each chunk's sessions are gathered
+  // on a worker, and chunk after chunk they stay in key order, so a stable
+  // order by (end, start) yields (end, start, key). By end first: sessions
+  // closed by a later watermark end after every session closed before, so
+  // this order does not depend on the epochs.
+  const std::vector<uint32_t> key_order = keys_->groups_in_key_order();
+  auto first_key = [&](size_t chunk, size_t chunks) { return key_order.size() * chunk / chunks; };
+  const size_t chunks = std::clamp<size_t>(key_order.size() / kMinChunkKeys, 1, kCollectChunks);
+  struct ChunkScan {
+    size_t count = 0;
+    int64_t min_end = std::numeric_limits<int64_t>::max();
+    int64_t max_end = std::numeric_limits<int64_t>::min();
+  };
+  std::vector<ChunkScan> scans(chunks);
+  run_chunks(parallel_for, chunks, [&](size_t c) {
+    ChunkScan scan;
+    for_each_closed(key_order, first_key(c, chunks), first_key(c + 1, chunks), closing,
+                    [&](uint32_t, const Session& session) {
+                      ++scan.count;
+                      scan.min_end = std::min(scan.min_end, session.end);
+                      scan.max_end = std::max(scan.max_end, session.end);
+                    });
+    scans[c] = scan;
+  });
   size_t count = 0;
   int64_t min_end = std::numeric_limits<int64_t>::max();
   int64_t max_end = std::numeric_limits<int64_t>::min();
-  for (const std::vector<Session>& list : sessions_) {
-    for (const Session& session : list) {
-      if (session.end > closing) break;  // sorted by start and by end
-      ++count;
-      min_end = std::min(min_end, session.end);
-      max_end = std::max(max_end, session.end);
-    }
+  for (const ChunkScan& scan : scans) {
+    count += scan.count;
+    min_end = std::min(min_end, scan.min_end);
+    max_end = std::max(max_end, scan.max_end);
   }
   if (count == 0) return;
-  std::vector<ClosedSession> closed;
-  collect_closed(closing, count, min_end, max_end, closed);
-  // Blocks are read in end order, not in the order they were handed out.
-  constexpr size_t kPrefetchAhead = 8;
-  for (size_t i = 0; i < count; ++i) {
-    if (i + kPrefetchAhead < count) {
-      __builtin_prefetch(block(closed[i + kPrefetchAhead].block));
-      keys_->prefetch_group(closed[i + kPrefetchAhead].group);
-    }
-    const ClosedSession& session = closed[i];
-    visit(Closed{session.start, session.end, session.group, block(session.block)});
-  }
-  drop_closed(closing, count);
-}
 
-void SessionStore::collect_closed(int64_t closing, size_t count, int64_t min_end, int64_t max_end,
-                                  std::vector<ClosedSession>& closed) const {
-  // Keys in key order: a stable sort by (end, start) then yields (end,
-  // start, key). By end first: sessions closed by a later watermark end
-  // after every session closed before, so this order does not depend on the
-  // epochs.
-  const std::vector<uint32_t> key_order = keys_->groups_in_key_order();
-  auto for_each_closed = [&](auto&& action) {
-    for (const uint32_t group : key_order) {
-      if (group >= sessions_.size()) continue;
-      for (const Session& session : sessions_[group]) {
-        if (session.end > closing) break;
-        action(ClosedSession{session.start, session.end, group, session.block});
-      }
-    }
+  std::vector<Closed> closed(count);
+  auto closed_of = [&](uint32_t group, const Session& session) {
+    return Closed{session.start, session.end, group, block(session.block)};
   };
-  closed.resize(count);
   const uint64_t end_span = static_cast<uint64_t>(max_end) - static_cast<uint64_t>(min_end);
-  if (end_span >= count) {
-    size_t next = 0;
-    for_each_closed([&](const ClosedSession& session) { closed[next++] = session; });
-    std::stable_sort(closed.begin(), closed.end(), [](const ClosedSession& a, const ClosedSession& b) {
+  // A counting sort by end places each session directly when the ends span
+  // fewer milliseconds than there are sessions; one histogram per chunk, as
+  // many chunks as keep the histograms within twice the sessions.
+  const size_t counting_chunks = end_span < count ? std::min(chunks, std::max<size_t>(1, 2 * count / (end_span + 1)))
+                                                  : 0;
+  if (counting_chunks == 0) {
+    std::vector<size_t> offsets(chunks + 1, 0);
+    for (size_t c = 0; c < chunks; ++c) offsets[c + 1] = offsets[c] + scans[c].count;
+    run_chunks(parallel_for, chunks, [&](size_t c) {
+      size_t next = offsets[c];
+      for_each_closed(key_order, first_key(c, chunks), first_key(c + 1, chunks), closing,
+                      [&](uint32_t group, const Session& session) { closed[next++] = closed_of(group, session); });
+    });
+    std::stable_sort(closed.begin(), closed.end(), [](const Closed& a, const Closed& b) {
       return a.end != b.end ? a.end < b.end : a.start < b.start;
     });
-    return;
-  }
-  // Ends span fewer milliseconds than there are sessions: a counting sort by
-  // end places each session directly, then each run of one end is sorted by
-  // start (stable: keys stay in order).
-  std::vector<uint32_t> positions(end_span + 2, 0);
-  for_each_closed([&](const ClosedSession& session) { ++positions[session.end - min_end + 1]; });
-  for (size_t i = 1; i < positions.size(); ++i) positions[i] += positions[i - 1];
-  for_each_closed([&](const ClosedSession& session) { closed[positions[session.end - min_end]++] = session; });
-  size_t run_begin = 0;
-  while (run_begin < count) {
-    size_t run_end = run_begin + 1;
-    while (run_end < count && closed[run_end].end == closed[run_begin].end) ++run_end;
-    if (run_end - run_begin > 1) {
-      std::stable_sort(closed.begin() + static_cast<std::ptrdiff_t>(run_begin),
-                       closed.begin() + static_cast<std::ptrdiff_t>(run_end),
-                       [](const ClosedSession& a, const ClosedSession& b) { return a.start < b.start; });
+  } else {
+    const size_t buckets = end_span + 1;
+    std::vector<std::vector<uint32_t>> positions(counting_chunks);
+    run_chunks(parallel_for, counting_chunks, [&](size_t c) {
+      positions[c].assign(buckets, 0);
+      for_each_closed(key_order, first_key(c, counting_chunks), first_key(c + 1, counting_chunks), closing,
+                      [&](uint32_t, const Session& session) { ++positions[c][session.end - min_end]; });
+    });
+    uint32_t running = 0;  // by end, then chunk after chunk
+    for (size_t bucket = 0; bucket < buckets; ++bucket) {
+      for (std::vector<uint32_t>& chunk_positions : positions) {
+        const uint32_t sessions = chunk_positions[bucket];
+        chunk_positions[bucket] = running;
+        running += sessions;
+      }
     }
-    run_begin = run_end;
+    run_chunks(parallel_for, counting_chunks, [&](size_t c) {
+      for_each_closed(key_order, first_key(c, counting_chunks), first_key(c + 1, counting_chunks), closing,
+                      [&](uint32_t group, const Session& session) {
+                        closed[positions[c][session.end - min_end]++] = closed_of(group, session);
+                      });
+    });
+    // Each run of one end by start; a range of `closed` per chunk, each
+    // sorting the runs that begin in it.
+    run_chunks(parallel_for, chunks, [&](size_t c) {
+      size_t begin = count * c / chunks;
+      const size_t end = count * (c + 1) / chunks;
+      while (begin > 0 && begin < end && closed[begin - 1].end == closed[begin].end) ++begin;
+      while (begin < end) {
+        size_t run_end = begin + 1;
+        while (run_end < count && closed[run_end].end == closed[begin].end) ++run_end;
+        sort_by_start(closed.data() + begin, closed.data() + run_end);
+        begin = run_end;
+      }
+    });
   }
+  emit(closed);
+  drop_closed(closing, count);
 }
 
 void SessionStore::drop_closed(int64_t closing, size_t count) {

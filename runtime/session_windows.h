@@ -11,6 +11,7 @@
 #include "runtime/aggregate_state.h"
 #include "runtime/batch.h"
 #include "runtime/group_table.h"
+#include "runtime/parallel_for.h"
 
 namespace weir {
 
@@ -44,21 +45,27 @@ class SessionStore {
   // Driver: folds every session of `other` into this store (merging the
   // sessions they overlap), then empties `other`. The store with fewer
   // sessions is folded into the one with more (whose contents are swapped
-  // in first), so an empty store takes the other's contents whole.
-  void merge_from(SessionStore& other);
+  // in first), so an empty store takes the other's contents whole. Chunks
+  // of keys merge on the workers of `parallel_for` (serially when empty).
+  void merge_from(SessionStore& other, const ParallelFor& parallel_for = nullptr);
 
   // A closed session, as take_closed() reports it.
   struct Closed {
     int64_t start;
     int64_t end;
     uint32_t group;        // in keys()
-    const uint8_t* block;  // aggregate state; valid until the next call on the store
+    const uint8_t* block;  // aggregate state
   };
-  // Driver: calls `visit` for every session with end <= closing, in order of
-  // (end, start, key), then drops them. Sessions closed by a later call end
-  // after all of these (their rows were on time), so the concatenated output
-  // of all calls is in that order whatever the epochs.
-  void take_closed(int64_t closing, const std::function<void(const Closed&)>& visit);
+  // Driver: hands every session with end <= closing to `emit`, as one array
+  // in order of (end, start, key), then drops them (the array and the
+  // blocks it points to are valid only during the call; `emit` is not
+  // called when no session closes). Sessions closed by a later call end
+  // after all of these (their rows were on time), so the concatenated
+  // output of all calls is in that order whatever the epochs. The sessions
+  // are collected and ordered by chunks of keys on the workers of
+  // `parallel_for` (serially when it is empty).
+  void take_closed(int64_t closing, const std::function<void(const std::vector<Closed>&)>& emit,
+                   const ParallelFor& parallel_for);
 
   const GroupTable& keys() const { return *keys_; }
   size_t open_sessions() const { return open_sessions_; }
@@ -68,13 +75,6 @@ class SessionStore {
   struct Session {
     int64_t start;
     int64_t end;
-    uint32_t block;
-  };
-  // A session that take_closed() emits.
-  struct ClosedSession {
-    int64_t start;
-    int64_t end;
-    uint32_t group;
     uint32_t block;
   };
   // State blocks live in segments of kSegmentBlocks blocks: block i is
@@ -97,6 +97,12 @@ class SessionStore {
   uint8_t* block(uint32_t index) {
     return block_segments_[index >> kSegmentShift].data() + size_t{index & kSegmentMask} * layout_.block_bytes();
   }
+  const uint8_t* block(uint32_t index) const {
+    return block_segments_[index >> kSegmentShift].data() + size_t{index & kSegmentMask} * layout_.block_bytes();
+  }
+  // consume(): fills order_ with the positions [0, count) ordered by
+  // (groups_[position], event time, position).
+  void order_rows_by_group_and_time(const uint32_t* rows, size_t count, const int64_t* times);
   // consume(): folds the rows sorted_rows_[0, count) into blocks
   // row_blocks_[0, count), one state update per segment they fall in.
   void update_blocks(const std::vector<const Column*>& inputs, size_t count);
@@ -104,7 +110,7 @@ class SessionStore {
   // merge_from() for a non-empty `other`: takes over its block segments
   // (or copies its blocks in use into free ones), then merges its sessions
   // into ours per key.
-  void absorb(SessionStore& other);
+  void absorb(SessionStore& other, const ParallelFor& parallel_for);
   // absorb(): appends other's segments after ours; returns the number
   // other's block indices are shifted by.
   uint32_t adopt_segments(SessionStore& other);
@@ -112,12 +118,17 @@ class SessionStore {
   // of other's block i.
   void copy_blocks(SessionStore& other, std::vector<uint32_t>& renumbered);
   // Merges the sorted, disjoint sessions `incoming` into `list` (also sorted
-  // and disjoint), joining the overlapping ones.
-  void merge_sessions(std::vector<Session>& list, const std::vector<Session>& incoming);
-  // Fills `closed` (count entries) with the sessions ending at or before
-  // `closing`, ordered by (end, start, key).
-  void collect_closed(int64_t closing, size_t count, int64_t min_end, int64_t max_end,
-                      std::vector<ClosedSession>& closed) const;
+  // and disjoint), joining the overlapping ones: their blocks merge into
+  // the earliest one's (string states copied into `arena`), the others are
+  // appended to `freed`. `merged` is scratch. Writes only `list`'s blocks,
+  // so keys merge in parallel.
+  void merge_sessions(std::vector<Session>& list, const std::vector<Session>& incoming,
+                      std::vector<Session>& merged, std::vector<uint32_t>& freed, Arena& arena);
+  // take_closed(): the sessions ending at or before `closing` of the keys
+  // key_order[begin, end), in key order, each passed to `action`.
+  template <typename Action>
+  void for_each_closed(const std::vector<uint32_t>& key_order, size_t begin, size_t end, int64_t closing,
+                       Action&& action) const;
   void drop_closed(int64_t closing, size_t count);
   int64_t end_of(int64_t time) const;
 
@@ -132,11 +143,11 @@ class SessionStore {
   size_t open_sessions_ = 0;
   Arena arena_;                           // string min/max states
   std::vector<Arena> absorbed_arenas_;    // string states of blocks taken by absorb()
-  std::vector<Session> merged_sessions_;  // merge_sessions() scratch
   // consume() scratch, reused across morsels
   GroupProbeScratch probe_;
   std::vector<uint32_t> groups_;
   std::vector<uint32_t> order_;
+  std::vector<uint32_t> radix_scratch_;
   std::vector<uint32_t> sorted_rows_;
   std::vector<uint32_t> row_blocks_;
   std::vector<uint32_t> segment_starts_;

@@ -118,7 +118,7 @@ void WindowAggregation::combine(const std::vector<LocalState*>& locals, GlobalSt
   // Partials with at least this many groups in all are merged in parallel.
   constexpr size_t kParallelMergeGroups = 32 * 1024;
   if (global.sessions) {
-    for (LocalState* local : locals) global.sessions->merge_from(*local->sessions);
+    for (LocalState* local : locals) global.sessions->merge_from(*local->sessions, parallel_for);
     return;
   }
   std::map<int64_t, std::vector<std::unique_ptr<GroupTable>>> partials;
@@ -189,21 +189,29 @@ void WindowAggregation::append_groups(const GroupTable& table, const uint32_t* g
 void WindowAggregation::emit_groups(const GroupTable& table, const std::vector<uint32_t>& order, int64_t start,
                                     Batch& out, const std::function<void(Batch&)>& write, MemoryTracker* tracker,
                                     const ParallelFor& parallel_for) const {
-  if (order.size() <= kEmitBatchRows || !parallel_for) {
-    for (size_t begin = 0; begin < order.size(); begin += kEmitBatchRows) {
-      const size_t count = std::min(kEmitBatchRows, order.size() - begin);
-      append_groups(table, order.data() + begin, count, start, out);
+  emit_in_chunks(
+      order.size(),
+      [&](size_t begin, size_t count, Batch& batch) { append_groups(table, order.data() + begin, count, start, batch); },
+      out, write, tracker, parallel_for);
+}
+
+void WindowAggregation::emit_in_chunks(size_t rows, const std::function<void(size_t, size_t, Batch&)>& append,
+                                       Batch& out, const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                                       const ParallelFor& parallel_for) const {
+  if (rows <= kEmitBatchRows || !parallel_for) {
+    for (size_t begin = 0; begin < rows; begin += kEmitBatchRows) {
+      append(begin, std::min(kEmitBatchRows, rows - begin), out);
       if (out.column(0).size() >= kEmitBatchRows) write(out);
     }
     return;
   }
-  // A large window: its groups are read in key order, i.e. at random in
-  // memory; build chunks of the output on the workers (each core brings its
-  // own outstanding cache misses), then write them in order. The first error
-  // in output order wins, as in a serial emission.
+  // Many rows, whose states are read at random in memory: build chunks of
+  // the output on the workers (each core brings its own outstanding cache
+  // misses), then write them in order. The first error in output order
+  // wins, as in a serial emission.
   write(out);
   constexpr size_t kChunksPerWave = 8;
-  const size_t chunks = (order.size() + kEmitBatchRows - 1) / kEmitBatchRows;
+  const size_t chunks = (rows + kEmitBatchRows - 1) / kEmitBatchRows;
   std::vector<std::unique_ptr<Batch>> wave(kChunksPerWave);
   std::vector<std::exception_ptr> errors(kChunksPerWave);
   for (size_t first_chunk = 0; first_chunk < chunks; first_chunk += kChunksPerWave) {
@@ -212,8 +220,7 @@ void WindowAggregation::emit_groups(const GroupTable& table, const std::vector<u
       if (!wave[i]) wave[i] = std::make_unique<Batch>(output_schema_, tracker);
       const size_t begin = (first_chunk + i) * kEmitBatchRows;
       try {
-        append_groups(table, order.data() + begin, std::min(kEmitBatchRows, order.size() - begin), start,
-                      *wave[i]);
+        append(begin, std::min(kEmitBatchRows, rows - begin), *wave[i]);
       } catch (...) {
         errors[i] = std::current_exception();
       }
@@ -246,7 +253,9 @@ uint64_t WindowAggregation::emit(GlobalState& global, int64_t watermark, Sink& s
                             : watermark < std::numeric_limits<int64_t>::min() + lateness
                                 ? std::numeric_limits<int64_t>::min()
                                 : watermark - lateness;
-    return emit_sessions(global, closing, sink, tracker);
+    emit_sessions(global, closing, out, write, tracker, parallel_for);
+    write(out);
+    return rows_written;
   }
   if (!spec_.window && spec_.keys.empty() && global.windows.empty() && (input_ended || mode != OutputMode::Append)) {
     // SQL's ungrouped aggregate over no rows is still one row (count 0, the
@@ -305,34 +314,40 @@ size_t WindowAggregation::open_windows(const GlobalState& global) const {
   return global.sessions ? global.sessions->open_sessions() : global.windows.size();
 }
 
-uint64_t WindowAggregation::emit_sessions(GlobalState& global, int64_t closing, Sink& sink,
-                                          MemoryTracker* tracker) const {
-  uint64_t rows_written = 0;
-  Batch out(output_schema_, tracker);
-  auto write = [&]() {
-    if (out.column(0).size() == 0) return;
-    out.set_num_rows(out.column(0).size());
-    sink.write(out);
-    rows_written += out.num_rows();
-    out.clear();
-  };
+void WindowAggregation::emit_sessions(GlobalState& global, int64_t closing, Batch& out,
+                                      const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                                      const ParallelFor& parallel_for) const {
   const GroupTable& keys = global.sessions->keys();
   const size_t key_count = spec_.keys.size();
-  global.sessions->take_closed(closing, [&](const SessionStore::Closed& session) {
-    out.column(0).append_int64(session.start);
-    out.column(1).append_int64(session.end);
-    for (size_t k = 0; k < key_count; ++k) keys.append_key(session.group, k, out.column(2 + k));
-    try {
-      for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
-        layout_.finalize(a, session.block, out.column(2 + key_count + a));
+  auto append_sessions = [&](const SessionStore::Closed* sessions, size_t count, Batch& batch) {
+    constexpr size_t kPrefetchDistance = 8;
+    for (size_t i = 0; i < count; ++i) {
+      if (i + kPrefetchDistance < count) {
+        __builtin_prefetch(sessions[i + kPrefetchDistance].block);
+        keys.prefetch_group(sessions[i + kPrefetchDistance].group);
       }
-    } catch (const InputError& error) {
-      throw InputError(std::string(error.what()) + ", session starting " + format_timestamp(session.start));
+      const SessionStore::Closed& session = sessions[i];
+      batch.column(0).append_int64(session.start);
+      batch.column(1).append_int64(session.end);
+      for (size_t k = 0; k < key_count; ++k) keys.append_key(session.group, k, batch.column(2 + k));
+      try {
+        for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+          layout_.finalize(a, session.block, batch.column(2 + key_count + a));
+        }
+      } catch (const InputError& error) {
+        throw InputError(std::string(error.what()) + ", session starting " + format_timestamp(session.start));
+      }
     }
-    if (out.column(0).size() >= kEmitBatchRows) write();
-  });
-  write();
-  return rows_written;
+  };
+  global.sessions->take_closed(
+      closing,
+      [&](const std::vector<SessionStore::Closed>& sessions) {
+        emit_in_chunks(
+            sessions.size(),
+            [&](size_t begin, size_t count, Batch& batch) { append_sessions(sessions.data() + begin, count, batch); },
+            out, write, tracker, parallel_for);
+      },
+      parallel_for);
 }
 
 }  // namespace weir

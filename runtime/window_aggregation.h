@@ -131,7 +131,10 @@ class WindowAggregation {
   int64_t window_end(int64_t start) const;
   bool has_window_columns() const { return spec_.window || spec_.session_gap_millis; }
   std::unique_ptr<SessionStore> make_session_store(MemoryTracker* tracker) const;
-  uint64_t emit_sessions(GlobalState& global, int64_t closing, Sink& sink, MemoryTracker* tracker) const;
+  // Appends the sessions that close at `closing`, handing full batches to
+  // `write` (built in parallel chunks when they are many).
+  void emit_sessions(GlobalState& global, int64_t closing, Batch& out, const std::function<void(Batch&)>& write,
+                     MemoryTracker* tracker, const ParallelFor& parallel_for) const;
   // Appends the output rows of `count` groups of `table` (window `start`).
   void append_groups(const GroupTable& table, const uint32_t* groups, size_t count, int64_t start,
                      Batch& out) const;
@@ -140,6 +143,14 @@ class WindowAggregation {
   void emit_groups(const GroupTable& table, const std::vector<uint32_t>& order, int64_t start, Batch& out,
                    const std::function<void(Batch&)>& write, MemoryTracker* tracker,
                    const ParallelFor& parallel_for) const;
+
+  // Appends `rows` output rows, append(begin, count, batch) adding rows
+  // [begin, begin + count) to `batch`, in chunks of at most kEmitBatchRows
+  // handed to `write` in order; built on the workers of `parallel_for` when
+  // there are several chunks.
+  void emit_in_chunks(size_t rows, const std::function<void(size_t, size_t, Batch&)>& append, Batch& out,
+                      const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                      const ParallelFor& parallel_for) const;
 
   WindowAggregationSpec spec_;
   AggregateStateLayout layout_;
