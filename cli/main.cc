@@ -1,6 +1,7 @@
 // The `weir` command: `weir run PIPELINE.json [options]`, `weir generate-bids`
-// (sample data for the demo and benchmarks) and `weir benchmark` (the
-// in-memory workloads of perf/compare_duckdb.sh).
+// (sample data for the demo and benchmarks), `weir benchmark` (the
+// in-memory workloads of perf/compare_duckdb.sh) and `weir nexmark` (the
+// Nexmark event generator).
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -14,6 +15,7 @@
 
 #include "cli/benchmark_command.h"
 #include "cli/exit_status.h"
+#include "cli/nexmark_command.h"
 #include "cli/pipeline_file.h"
 #include "cli/run_summary_printer.h"
 #include "ingest/bids_generator.h"
@@ -127,6 +129,21 @@ int main(int argc, char** argv) {
   bench->add_option("--repeat", benchmark.repeat, "Runs; the best time is reported");
   bench->add_option("--output", benchmark.output, "Write the result of the last run as CSV");
 
+  weir::NexmarkArguments nexmark;
+  CLI::App* nexmark_app = app.add_subcommand(
+      "nexmark", "Generate Nexmark events (person, auction, bid): dump them as CSV or time the generator");
+  nexmark_app->add_option("--dump", nexmark.dump, "Write person.csv, auction.csv and bid.csv into this directory");
+  nexmark_app->add_option("--query", nexmark.query,
+                          "none: generate the events into memory and print the throughput");
+  nexmark_app->add_option("--events", nexmark.events, "Number of events (event ids 0..N-1)");
+  nexmark_app->add_option("--threads", nexmark.threads, "Worker threads (default: all cores)");
+  nexmark_app->add_option("--rate", nexmark.rate, "Events per second of event time (default 10000)");
+  nexmark_app->add_option("--base-time", nexmark.base_time, "Time of event 0 (default 2015-07-15T00:00:00Z)");
+  nexmark_app->add_option("--out-of-order-group-size", nexmark.out_of_order_group_size,
+                          "Permute events within groups of this size (default 1: in order)");
+  nexmark_app->add_option("--bid-shape", nexmark.bid_shape,
+                          "flink (channel and url, the default) or beam (no channel or url draws)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -137,6 +154,7 @@ int main(int argc, char** argv) {
   try {
     if (*run) return run_pipeline(run_arguments);
     if (*bench) return weir::run_benchmark_command(benchmark);
+    if (*nexmark_app) return weir::run_nexmark_command(nexmark);
     if (*generate) {
       weir::write_bids_csv(bids, bids_output);
       return 0;

@@ -141,7 +141,11 @@ std::optional<int64_t> parse_timestamp(std::string_view text) {
   return parse_epoch_millis(text);
 }
 
-void format_timestamp(int64_t millis, std::string& out) {
+namespace {
+
+// The shared body of the two formats: `separator` between date and time,
+// `suffix` after the milliseconds.
+void format_timestamp_with(int64_t millis, char separator, const char* suffix, std::string& out) {
   int64_t days = millis / 86'400'000;
   int64_t rest = millis % 86'400'000;
   if (rest < 0) {
@@ -160,7 +164,7 @@ void format_timestamp(int64_t millis, std::string& out) {
   append_padded(out, date.month, 2);
   out += '-';
   append_padded(out, date.day, 2);
-  out += 'T';
+  out += separator;
   const auto ms_of_day = static_cast<unsigned>(rest);
   append_padded(out, ms_of_day / 3'600'000, 2);
   out += ':';
@@ -169,8 +173,14 @@ void format_timestamp(int64_t millis, std::string& out) {
   append_padded(out, ms_of_day / 1000 % 60, 2);
   out += '.';
   append_padded(out, ms_of_day % 1000, 3);
-  out += 'Z';
+  out += suffix;
 }
+
+}  // namespace
+
+void format_timestamp(int64_t millis, std::string& out) { format_timestamp_with(millis, 'T', "Z", out); }
+
+void format_timestamp_sql(int64_t millis, std::string& out) { format_timestamp_with(millis, ' ', "", out); }
 
 std::string format_timestamp(int64_t millis) {
   std::string out;

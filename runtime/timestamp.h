@@ -22,6 +22,11 @@ std::optional<int64_t> parse_timestamp(std::string_view text);
 void format_timestamp(int64_t millis, std::string& out);
 std::string format_timestamp(int64_t millis);
 
+// Formats as "YYYY-MM-DD HH:MM:SS.mmm" (UTC, no zone suffix): the SQL
+// TIMESTAMP(3) literal form that DuckDB's read_csv detects as TIMESTAMP and
+// parse_timestamp reads back. Appends to `out`. Used by `weir nexmark --dump`.
+void format_timestamp_sql(int64_t millis, std::string& out);
+
 // Days since 1970-01-01 of a proleptic Gregorian date; exact for any int32 year.
 int64_t days_from_civil(int64_t year, unsigned month, unsigned day);
 

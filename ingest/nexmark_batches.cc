@@ -1,0 +1,186 @@
+#include "ingest/nexmark_batches.h"
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "ingest/nexmark_generator.h"
+#include "runtime/errors.h"
+
+namespace weir {
+
+namespace {
+
+// Column positions, in the order of the schemas below.
+enum PersonColumn : size_t { kPersonId, kPersonName, kPersonEmail, kPersonCard, kPersonCity, kPersonState,
+                             kPersonDateTime, kPersonExtra };
+enum AuctionColumn : size_t { kAuctionId, kAuctionItemName, kAuctionDescription, kAuctionInitialBid,
+                              kAuctionReserve, kAuctionDateTime, kAuctionExpires, kAuctionSeller,
+                              kAuctionCategory, kAuctionExtra };
+enum BidColumn : size_t { kBidAuction, kBidBidder, kBidPrice, kBidChannel, kBidUrl, kBidDateTime, kBidExtra };
+
+// Typical bytes per row of each string column with the default sizes (0 for
+// fixed-width columns), to reserve the byte buffers once per range; an
+// estimate only, the columns still grow when it is short.
+constexpr std::array<size_t, 8> kPersonBytes = {0, 12, 13, 19, 8, 2, 0, 150};
+constexpr std::array<size_t, 10> kAuctionBytes = {0, 11, 50, 0, 0, 0, 0, 0, 0, 400};
+constexpr std::array<size_t, 7> kBidBytes = {0, 0, 0, 10, 60, 0, 70};
+
+// The int64 columns of a batch, resized to `rows` more rows, and a cursor.
+struct FixedColumns {
+  std::vector<int64_t*> data;
+  size_t next = 0;
+};
+
+FixedColumns grow_fixed_columns(Batch& batch, size_t added_rows) {
+  FixedColumns fixed;
+  fixed.next = batch.num_rows();
+  for (size_t c = 0; c < batch.num_columns(); ++c) {
+    Column& column = batch.column(c);
+    if (column.type() == DataType::String) {
+      fixed.data.push_back(nullptr);
+      continue;
+    }
+    column.resize_fixed(fixed.next + added_rows);
+    fixed.data.push_back(column.int64_data());
+  }
+  return fixed;
+}
+
+template <size_t N>
+void reserve_string_columns(Batch& batch, size_t added_rows, const std::array<size_t, N>& bytes_per_row) {
+  for (size_t c = 0; c < N; ++c) {
+    Column& column = batch.column(c);
+    if (column.type() != DataType::String) continue;
+    const auto used = static_cast<size_t>(column.string_offsets()[column.size()]);
+    column.reserve(column.size() + added_rows, used + added_rows * bytes_per_row[c]);
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const Schema> nexmark_person_schema() {
+  static const auto schema = std::make_shared<const Schema>(std::vector<Field>{
+      {"id", DataType::Int64},
+      {"name", DataType::String},
+      {"emailAddress", DataType::String},
+      {"creditCard", DataType::String},
+      {"city", DataType::String},
+      {"state", DataType::String},
+      {"dateTime", DataType::Timestamp},
+      {"extra", DataType::String},
+  });
+  return schema;
+}
+
+std::shared_ptr<const Schema> nexmark_auction_schema() {
+  static const auto schema = std::make_shared<const Schema>(std::vector<Field>{
+      {"id", DataType::Int64},
+      {"itemName", DataType::String},
+      {"description", DataType::String},
+      {"initialBid", DataType::Int64},
+      {"reserve", DataType::Int64},
+      {"dateTime", DataType::Timestamp},
+      {"expires", DataType::Timestamp},
+      {"seller", DataType::Int64},
+      {"category", DataType::Int64},
+      {"extra", DataType::String},
+  });
+  return schema;
+}
+
+std::shared_ptr<const Schema> nexmark_bid_schema() {
+  static const auto schema = std::make_shared<const Schema>(std::vector<Field>{
+      {"auction", DataType::Int64},
+      {"bidder", DataType::Int64},
+      {"price", DataType::Int64},
+      {"channel", DataType::String},
+      {"url", DataType::String},
+      {"dateTime", DataType::Timestamp},
+      {"extra", DataType::String},
+  });
+  return schema;
+}
+
+NexmarkBatches::NexmarkBatches()
+    : person(nexmark_person_schema()), auction(nexmark_auction_schema()), bid(nexmark_bid_schema()) {}
+
+void NexmarkBatches::clear() {
+  person.clear();
+  auction.clear();
+  bid.clear();
+}
+
+void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t end, NexmarkBatches& out) {
+  WEIR_CHECK(0 <= begin && begin <= end);
+  std::array<size_t, 3> counts = {0, 0, 0};
+  for (int64_t number = begin; number < end; ++number) {
+    ++counts[static_cast<size_t>(nexmark_event_kind_of_number(config, number))];
+  }
+  const size_t old_persons = out.person.num_rows();
+  const size_t old_auctions = out.auction.num_rows();
+  const size_t old_bids = out.bid.num_rows();
+  FixedColumns persons = grow_fixed_columns(out.person, counts[0]);
+  FixedColumns auctions = grow_fixed_columns(out.auction, counts[1]);
+  FixedColumns bids = grow_fixed_columns(out.bid, counts[2]);
+  reserve_string_columns(out.person, counts[0], kPersonBytes);
+  reserve_string_columns(out.auction, counts[1], kAuctionBytes);
+  reserve_string_columns(out.bid, counts[2], kBidBytes);
+
+  // One reusable event of each kind: their strings keep their capacity.
+  NexmarkPerson person;
+  NexmarkAuction auction;
+  NexmarkBid bid;
+  for (int64_t number = begin; number < end; ++number) {
+    switch (nexmark_event_kind_of_number(config, number)) {
+      case NexmarkEventKind::Person: {
+        generate_nexmark_person(config, number, person);
+        const size_t row = persons.next++;
+        persons.data[kPersonId][row] = person.id;
+        persons.data[kPersonDateTime][row] = person.date_time;
+        Batch& batch = out.person;
+        batch.column(kPersonName).append_string(person.name);
+        batch.column(kPersonEmail).append_string(person.email_address);
+        batch.column(kPersonCard).append_string(person.credit_card);
+        batch.column(kPersonCity).append_string(person.city);
+        batch.column(kPersonState).append_string(person.state);
+        batch.column(kPersonExtra).append_string(person.extra);
+        break;
+      }
+      case NexmarkEventKind::Auction: {
+        generate_nexmark_auction(config, number, auction);
+        const size_t row = auctions.next++;
+        auctions.data[kAuctionId][row] = auction.id;
+        auctions.data[kAuctionInitialBid][row] = auction.initial_bid;
+        auctions.data[kAuctionReserve][row] = auction.reserve;
+        auctions.data[kAuctionDateTime][row] = auction.date_time;
+        auctions.data[kAuctionExpires][row] = auction.expires;
+        auctions.data[kAuctionSeller][row] = auction.seller;
+        auctions.data[kAuctionCategory][row] = auction.category;
+        Batch& batch = out.auction;
+        batch.column(kAuctionItemName).append_string(auction.item_name);
+        batch.column(kAuctionDescription).append_string(auction.description);
+        batch.column(kAuctionExtra).append_string(auction.extra);
+        break;
+      }
+      case NexmarkEventKind::Bid: {
+        generate_nexmark_bid(config, number, bid);
+        const size_t row = bids.next++;
+        bids.data[kBidAuction][row] = bid.auction;
+        bids.data[kBidBidder][row] = bid.bidder;
+        bids.data[kBidPrice][row] = bid.price;
+        bids.data[kBidDateTime][row] = bid.date_time;
+        Batch& batch = out.bid;
+        batch.column(kBidChannel).append_string(bid.channel);
+        batch.column(kBidUrl).append_string(bid.url);
+        batch.column(kBidExtra).append_string(bid.extra);
+        break;
+      }
+    }
+  }
+  out.person.set_num_rows(old_persons + counts[0]);
+  out.auction.set_num_rows(old_auctions + counts[1]);
+  out.bid.set_num_rows(old_bids + counts[2]);
+}
+
+}  // namespace weir

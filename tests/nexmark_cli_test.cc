@@ -1,0 +1,125 @@
+// `weir nexmark` run as a user would: the --dump files (headers, row counts,
+// no temporary file left), --query none's line, and exit code 2 for bad or
+// not yet implemented arguments.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/test_directory.h"
+
+extern char** environ;
+
+namespace weir {
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+Outcome run_weir(const std::vector<std::string>& arguments, const testing::TestDirectory& scratch) {
+  std::vector<std::string> storage = {WEIR_BINARY};
+  storage.insert(storage.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  for (std::string& argument : storage) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  const std::string out_path = scratch.file("stdout.txt");
+  const std::string err_path = scratch.file("stderr.txt");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  Outcome outcome;
+  const int spawned = posix_spawn(&pid, WEIR_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return outcome;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  outcome.out = testing::read_file_text(out_path);
+  outcome.err = testing::read_file_text(err_path);
+  return outcome;
+}
+
+size_t count_lines(const std::string& text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+TEST(NexmarkCliTest, DumpWritesThreeFilesWithTheFlinkHeaders) {
+  testing::TestDirectory scratch;
+  const std::string directory = scratch.file("dump");
+  const Outcome outcome = run_weir({"nexmark", "--dump", directory, "--events", "10000", "--threads", "2"}, scratch);
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"auction.csv", "bid.csv", "person.csv"}));  // no temporary file
+  const std::string persons = testing::read_file_text(directory + "/person.csv");
+  const std::string auctions = testing::read_file_text(directory + "/auction.csv");
+  const std::string bids = testing::read_file_text(directory + "/bid.csv");
+  EXPECT_EQ(first_line(persons), "id,name,emailAddress,creditCard,city,state,dateTime,extra");
+  EXPECT_EQ(first_line(auctions), "id,itemName,description,initialBid,reserve,dateTime,expires,seller,category,extra");
+  EXPECT_EQ(first_line(bids), "auction,bidder,price,channel,url,dateTime,extra");
+  EXPECT_EQ(count_lines(persons), 1u + 200);
+  EXPECT_EQ(count_lines(auctions), 1u + 600);
+  EXPECT_EQ(count_lines(bids), 1u + 9200);
+  EXPECT_NE(outcome.err.find("persons=200 auctions=600 bids=9200"), std::string::npos) << outcome.err;
+
+  // The same bytes with one thread.
+  const std::string single = scratch.file("single");
+  ASSERT_EQ(run_weir({"nexmark", "--dump", single, "--events", "10000", "--threads", "1"}, scratch).exit_code, 0);
+  EXPECT_TRUE(testing::read_file_text(single + "/bid.csv") == bids);
+  EXPECT_TRUE(testing::read_file_text(single + "/auction.csv") == auctions);
+  EXPECT_TRUE(testing::read_file_text(single + "/person.csv") == persons);
+}
+
+TEST(NexmarkCliTest, QueryNonePrintsTheThroughput) {
+  testing::TestDirectory scratch;
+  const Outcome outcome = run_weir({"nexmark", "--query", "none", "--events", "20000", "--threads", "2"}, scratch);
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_TRUE(outcome.out.starts_with("events=20000 threads=2 seconds=")) << outcome.out;
+  EXPECT_NE(outcome.out.find(" events_per_s="), std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find(" events_per_s_per_core="), std::string::npos) << outcome.out;
+}
+
+TEST(NexmarkCliTest, BadOrUnimplementedArgumentsExitTwo) {
+  testing::TestDirectory scratch;
+  const std::string directory = scratch.file("dump");
+  const std::vector<std::vector<std::string>> cases = {
+      {"nexmark", "--query", "q5", "--events", "100"},
+      {"nexmark", "--events", "100"},
+      {"nexmark", "--query", "none"},
+      {"nexmark", "--query", "none", "--dump", directory, "--events", "100"},
+      {"nexmark", "--query", "none", "--events", "-1"},
+      {"nexmark", "--query", "none", "--events", "ten"},
+      {"nexmark", "--query", "none", "--events", "100", "--bid-shape", "spark"},
+      {"nexmark", "--query", "none", "--events", "100", "--rate", "0"},
+      {"nexmark", "--query", "none", "--events", "100", "--base-time", "yesterday"},
+      {"nexmark", "--dump", directory, "--events", "100", "--unknown-option"},
+  };
+  for (const auto& arguments : cases) {
+    std::string line;
+    for (const std::string& argument : arguments) line += argument + " ";
+    SCOPED_TRACE(line);
+    const Outcome outcome = run_weir(arguments, scratch);
+    EXPECT_EQ(outcome.exit_code, 2) << outcome.err;
+    EXPECT_FALSE(outcome.err.empty());
+  }
+  EXPECT_FALSE(std::filesystem::exists(directory));
+  const Outcome q5 = run_weir({"nexmark", "--query", "q5", "--events", "100"}, scratch);
+  EXPECT_NE(q5.err.find("not implemented yet"), std::string::npos) << q5.err;
+}
+
+}  // namespace
+}  // namespace weir
