@@ -37,11 +37,8 @@ class InternalError : public std::logic_error {
 
 // Throws the InternalError of a failed WEIR_CHECK. Out of line and cold, so
 // a check costs its hot caller one compare and branch.
-[[noreturn]] [[gnu::cold]] [[gnu::noinline]] inline void fail_internal_check(const char* condition, const char* file,
-                                                                             int line) {
-  throw InternalError(std::string("internal check failed: ") + condition + " at " + file + ":" +
-                      std::to_string(line));
-}
+[[noreturn]] [[gnu::cold]] [[gnu::noinline]] void fail_internal_check(const char* condition, const char* file,
+                                                                      int line);
 
 // Checks an internal invariant; throws InternalError naming the condition.
 #define WEIR_CHECK(condition)                                                             \

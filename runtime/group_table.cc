@@ -6,27 +6,11 @@
 #include <functional>
 #include <limits>
 
+#include "kernels/key_hash.h"
 #include "runtime/errors.h"
 
 namespace weir {
 namespace {
-
-constexpr uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
-
-uint64_t mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-
-uint64_t hash_words(const uint64_t* words, size_t count) {
-  uint64_t h = 0x243F6A8885A308D3ULL;
-  for (size_t i = 0; i < count; ++i) h = (h ^ words[i]) * kMultiplier + (h >> 29);
-  return mix(h);
-}
 
 uint64_t hash_string(std::string_view text) { return std::hash<std::string_view>{}(text); }
 
@@ -86,7 +70,7 @@ void GroupTable::find_or_insert(const Batch& batch, const uint32_t* rows, size_t
       }
     }
   }
-  for (size_t i = 0; i < count; ++i) scratch.hashes[i] = hash_words(words + i * width, width);
+  kernels::HashKeyWords(words, count, width, scratch.hashes.data());
 
   // Probe row i while the slot of row i + kPrefetchDistance is being fetched.
   constexpr size_t kPrefetchDistance = 16;
@@ -157,7 +141,7 @@ bool GroupTable::find_or_insert_direct(const Batch& batch, const uint32_t* rows,
     // While direct indexing serves the table, the hash slots are not kept
     // (no random slot write per new group); rebuild_slots() restores them.
     const uint64_t words[2] = {static_cast<uint64_t>(keys[i]), 0};
-    const uint32_t group = insert_group(hash_words(words, 2), words, &batch, rows[i], nullptr, kNoSlot);
+    const uint32_t group = insert_group(kernels::HashKeyWordsOne(words, 2), words, &batch, rows[i], nullptr, kNoSlot);
     group_ids[i] = group;
   }
   return true;
@@ -418,7 +402,7 @@ void GroupTable::append_key(uint32_t group, size_t key_index, Column& out) const
   throw InternalError("unsupported group key type");
 }
 
-uint64_t GroupTable::hash_key_words(const uint64_t* words, size_t count) { return hash_words(words, count); }
+uint64_t GroupTable::hash_key_words(const uint64_t* words, size_t count) { return kernels::HashKeyWordsOne(words, count); }
 
 int GroupTable::compare_keys(const GroupTable& x, uint32_t a, const GroupTable& y, uint32_t b) {
   const size_t key_count = x.keys_.size();
