@@ -421,7 +421,7 @@ void SessionStore::for_each_closed(const std::vector<uint32_t>& key_order, size_
   }
 }
 
-void SessionStore::take_closed(int64_t closing, const std::function<void(const std::vector<Closed>&)>& emit,
+void SessionStore::take_closed(int64_t closing, const std::function<void(const ClosedSessions&)>& emit,
                                const ParallelFor& parallel_for) {
   if (open_sessions_ == 0) return;
   // Keys in key order, cut into chunks: each chunk's sessions are gathered
@@ -458,7 +458,10 @@ void SessionStore::take_closed(int64_t closing, const std::function<void(const s
   }
   if (count == 0) return;
 
-  std::vector<Closed> closed(count);
+  // Not zero-filled: every entry is written below, on the workers, who also
+  // take the page faults.
+  ClosedSessions closed;
+  closed.resize(count);
   auto closed_of = [&](uint32_t group, const Session& session) {
     return Closed{session.start, session.end, group, block(session.block)};
   };

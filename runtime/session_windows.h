@@ -8,6 +8,7 @@
 
 #include "memory/aligned_buffer.h"
 #include "memory/arena.h"
+#include "memory/huge_pages.h"
 #include "runtime/aggregate_state.h"
 #include "runtime/batch.h"
 #include "runtime/group_table.h"
@@ -64,7 +65,8 @@ class SessionStore {
   // output of all calls is in that order whatever the epochs. The sessions
   // are collected and ordered by chunks of keys on the workers of
   // `parallel_for` (serially when it is empty).
-  void take_closed(int64_t closing, const std::function<void(const std::vector<Closed>&)>& emit,
+  using ClosedSessions = std::vector<Closed, HugePageAllocator<Closed>>;
+  void take_closed(int64_t closing, const std::function<void(const ClosedSessions&)>& emit,
                    const ParallelFor& parallel_for);
 
   const GroupTable& keys() const { return *keys_; }

@@ -341,7 +341,7 @@ void WindowAggregation::emit_sessions(GlobalState& global, int64_t closing, Batc
   };
   global.sessions->take_closed(
       closing,
-      [&](const std::vector<SessionStore::Closed>& sessions) {
+      [&](const SessionStore::ClosedSessions& sessions) {
         emit_in_chunks(
             sessions.size(),
             [&](size_t begin, size_t count, Batch& batch) { append_sessions(sessions.data() + begin, count, batch); },
