@@ -371,4 +371,94 @@ void AggregateStateLayout::finalize(size_t index, const uint8_t* block, Column& 
   }
 }
 
+void AggregateStateLayout::finalize_column(size_t index, const uint8_t* const* blocks, size_t count,
+                                           Column& out) const {
+  const AggregateSpec& spec = specs_[index];
+  const size_t offset = offsets_[index];
+  // Blocks are read in output order, at random in memory: fetched ahead.
+  constexpr size_t kPrefetchDistance = 16;
+  auto state_of = [&](size_t i) {
+    if (i + kPrefetchDistance < count) __builtin_prefetch(blocks[i + kPrefetchDistance] + offset);
+    return blocks[i] + offset;
+  };
+  const bool string_extreme = (spec.kind == AggregateKind::Min || spec.kind == AggregateKind::Max) &&
+                              spec.input_type == DataType::String;
+  if (string_extreme) {
+    for (size_t i = 0; i < count; ++i) finalize(index, blocks[i], out);
+    return;
+  }
+  // Fixed-width output: written in place, NULLs marked afterwards.
+  const size_t base = out.size();
+  out.resize_fixed(base + count);
+  std::vector<size_t> nulls;
+  switch (spec.kind) {
+    case AggregateKind::CountStar:
+    case AggregateKind::Count: {
+      int64_t* values = out.int64_data() + base;
+      for (size_t i = 0; i < count; ++i) values[i] = reinterpret_cast<const CountState*>(state_of(i))->count;
+      break;
+    }
+    case AggregateKind::Sum:
+    case AggregateKind::Avg: {
+      const bool is_avg = spec.kind == AggregateKind::Avg;
+      if (spec.input_type == DataType::Float64) {
+        double* values = out.float64_data() + base;
+        for (size_t i = 0; i < count; ++i) {
+          const auto& state = *reinterpret_cast<const FloatSumState*>(state_of(i));
+          if (state.count == 0) {
+            values[i] = 0;
+            nulls.push_back(i);
+          } else {
+            const double sum = state.sum.value();
+            values[i] = is_avg ? sum / static_cast<double>(state.count) : sum;
+          }
+        }
+      } else if (is_avg) {
+        double* values = out.float64_data() + base;
+        for (size_t i = 0; i < count; ++i) {
+          const auto& state = *reinterpret_cast<const IntSumState*>(state_of(i));
+          if (state.count == 0) {
+            values[i] = 0;
+            nulls.push_back(i);
+          } else {
+            values[i] = static_cast<double>(state.sum) / static_cast<double>(state.count);
+          }
+        }
+      } else {
+        int64_t* values = out.int64_data() + base;
+        for (size_t i = 0; i < count; ++i) {
+          const auto& state = *reinterpret_cast<const IntSumState*>(state_of(i));
+          if (state.sum > std::numeric_limits<int64_t>::max() || state.sum < std::numeric_limits<int64_t>::min()) {
+            out.resize_fixed(base);  // the caller's batch is abandoned; keep it consistent
+            throw InputError("sum overflows int64 in " + spec.output_name +
+                             " (the exact sum does not fit in a signed 64-bit integer)");
+          }
+          values[i] = static_cast<int64_t>(state.sum);
+          if (state.count == 0) nulls.push_back(i);
+        }
+      }
+      break;
+    }
+    case AggregateKind::Min:
+    case AggregateKind::Max:
+      if (spec.input_type == DataType::Float64) {
+        double* values = out.float64_data() + base;
+        for (size_t i = 0; i < count; ++i) {
+          const auto& state = *reinterpret_cast<const FloatExtremeState*>(state_of(i));
+          values[i] = state.value;
+          if (!state.has_value) nulls.push_back(i);
+        }
+      } else {
+        int64_t* values = out.int64_data() + base;
+        for (size_t i = 0; i < count; ++i) {
+          const auto& state = *reinterpret_cast<const IntExtremeState*>(state_of(i));
+          values[i] = state.value;
+          if (!state.has_value) nulls.push_back(i);
+        }
+      }
+      break;
+  }
+  for (const size_t i : nulls) out.set_null(base + i);
+}
+
 }  // namespace weir

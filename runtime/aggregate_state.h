@@ -48,6 +48,11 @@ class AggregateStateLayout {
   // type is specs()[index].output_type()). Throws InputError when an int64
   // sum overflowed.
   void finalize(size_t index, const uint8_t* block, Column& out) const;
+  // The same for `count` blocks at once, column-at-a-time (the output of a
+  // whole chunk of groups): appends aggregate `index` of blocks[0, count) to
+  // `out` in order. Equal to calling finalize() per block; on an int64 sum
+  // overflow throws the same InputError and leaves `out` as it was.
+  void finalize_column(size_t index, const uint8_t* const* blocks, size_t count, Column& out) const;
 
  private:
   std::vector<AggregateSpec> specs_;

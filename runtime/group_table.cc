@@ -375,6 +375,32 @@ void GroupTable::clear_changes() {
   if (tracks_changes_) std::fill(changed_.begin(), changed_.end(), uint8_t{0});
 }
 
+void GroupTable::append_keys(const uint32_t* groups, size_t count, size_t key_index, Column& out) const {
+  const DataType type = keys_[key_index].type;
+  if (type != DataType::Int64 && type != DataType::Timestamp) {
+    for (size_t i = 0; i < count; ++i) append_key(groups[i], key_index, out);
+    return;
+  }
+  // Fixed width: written in place (groups are in key order, i.e. at random
+  // in memory: fetched ahead), NULL keys marked afterwards.
+  const size_t base = out.size();
+  out.resize_fixed(base + count);
+  int64_t* values = out.int64_data() + base;
+  const size_t mask_word = keys_.size();
+  constexpr size_t kPrefetchDistance = 16;
+  bool any_null = false;
+  for (size_t i = 0; i < count; ++i) {
+    if (i + kPrefetchDistance < count) __builtin_prefetch(key_words_of(groups[i + kPrefetchDistance]));
+    const uint64_t* words = key_words_of(groups[i]);
+    values[i] = static_cast<int64_t>(words[key_index]);
+    any_null |= ((words[mask_word] >> key_index) & 1) != 0;
+  }
+  if (!any_null) return;
+  for (size_t i = 0; i < count; ++i) {
+    if ((key_words_of(groups[i])[mask_word] >> key_index) & 1) out.set_null(base + i);
+  }
+}
+
 void GroupTable::append_key(uint32_t group, size_t key_index, Column& out) const {
   const uint64_t* words = key_words_of(group);
   if ((words[keys_.size()] >> key_index) & 1) {

@@ -112,6 +112,8 @@ class GroupTable {
 
   // Appends group `group`'s value of key column `key_index` to `out`.
   void append_key(uint32_t group, size_t key_index, Column& out) const;
+  // The same for groups[0, count), in order, column-at-a-time.
+  void append_keys(const uint32_t* groups, size_t count, size_t key_index, Column& out) const;
 
   // Group ids ordered by their keys (each key ascending, NULLs last), the
   // order in which groups are emitted, so output does not depend on

@@ -23,6 +23,13 @@ std::shared_ptr<const Schema> make_output_schema(const WindowAggregationSpec& sp
 
 constexpr size_t kEmitBatchRows = 64 * 1024;
 
+// Appends `count` copies of `value` to an int64-backed column.
+void append_repeated(Column& column, int64_t value, size_t count) {
+  const size_t base = column.size();
+  column.resize_fixed(base + count);
+  std::fill_n(column.int64_data() + base, count, value);
+}
+
 }  // namespace
 
 WindowAggregation::WindowAggregation(WindowAggregationSpec spec)
@@ -163,26 +170,23 @@ void WindowAggregation::combine(const std::vector<LocalState*>& locals, GlobalSt
 
 void WindowAggregation::append_groups(const GroupTable& table, const uint32_t* groups, size_t count, int64_t start,
                                       Batch& out) const {
+  // Column-at-a-time: each output column is written for the whole chunk.
   const size_t key_count = spec_.keys.size();
   const size_t key_offset = spec_.window ? 2 : 0;
-  const int64_t end = window_end(start);
-  constexpr size_t kPrefetchDistance = 8;
-  for (size_t position = 0; position < count; ++position) {
-    if (position + kPrefetchDistance < count) table.prefetch_group(groups[position + kPrefetchDistance]);
-    const uint32_t group = groups[position];
-    if (spec_.window) {
-      out.column(0).append_int64(start);
-      out.column(1).append_int64(end);
+  if (spec_.window) {
+    append_repeated(out.column(0), start, count);
+    append_repeated(out.column(1), window_end(start), count);
+  }
+  for (size_t k = 0; k < key_count; ++k) table.append_keys(groups, count, k, out.column(key_offset + k));
+  std::vector<const uint8_t*> blocks(count);
+  for (size_t i = 0; i < count; ++i) blocks[i] = table.block(groups[i]);
+  try {
+    for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+      layout_.finalize_column(a, blocks.data(), count, out.column(key_offset + key_count + a));
     }
-    for (size_t k = 0; k < key_count; ++k) table.append_key(group, k, out.column(key_offset + k));
-    try {
-      for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
-        layout_.finalize(a, table.block(group), out.column(key_offset + key_count + a));
-      }
-    } catch (const InputError& error) {
-      if (!spec_.window) throw;
-      throw InputError(std::string(error.what()) + ", window starting " + format_timestamp(start));
-    }
+  } catch (const InputError& error) {
+    if (!spec_.window) throw;
+    throw InputError(std::string(error.what()) + ", window starting " + format_timestamp(start));
   }
 }
 
@@ -319,23 +323,37 @@ void WindowAggregation::emit_sessions(GlobalState& global, int64_t closing, Batc
                                       const ParallelFor& parallel_for) const {
   const GroupTable& keys = global.sessions->keys();
   const size_t key_count = spec_.keys.size();
+  // Column-at-a-time over a chunk of closed sessions.
   auto append_sessions = [&](const SessionStore::Closed* sessions, size_t count, Batch& batch) {
-    constexpr size_t kPrefetchDistance = 8;
+    Column& starts = batch.column(0);
+    Column& ends = batch.column(1);
+    const size_t base = starts.size();
+    starts.resize_fixed(base + count);
+    ends.resize_fixed(base + count);
+    std::vector<uint32_t> groups(count);
+    std::vector<const uint8_t*> blocks(count);
     for (size_t i = 0; i < count; ++i) {
-      if (i + kPrefetchDistance < count) {
-        __builtin_prefetch(sessions[i + kPrefetchDistance].block);
-        keys.prefetch_group(sessions[i + kPrefetchDistance].group);
-      }
-      const SessionStore::Closed& session = sessions[i];
-      batch.column(0).append_int64(session.start);
-      batch.column(1).append_int64(session.end);
-      for (size_t k = 0; k < key_count; ++k) keys.append_key(session.group, k, batch.column(2 + k));
+      starts.int64_data()[base + i] = sessions[i].start;
+      ends.int64_data()[base + i] = sessions[i].end;
+      groups[i] = sessions[i].group;
+      blocks[i] = sessions[i].block;
+    }
+    for (size_t k = 0; k < key_count; ++k) keys.append_keys(groups.data(), count, k, batch.column(2 + k));
+    for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
       try {
-        for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
-          layout_.finalize(a, session.block, batch.column(2 + key_count + a));
-        }
+        layout_.finalize_column(a, blocks.data(), count, batch.column(2 + key_count + a));
       } catch (const InputError& error) {
-        throw InputError(std::string(error.what()) + ", session starting " + format_timestamp(session.start));
+        // Name the first session (in output order) whose sum overflows.
+        for (size_t i = 0; i < count; ++i) {
+          Column probe(batch.column(2 + key_count + a).type());
+          try {
+            layout_.finalize(a, blocks[i], probe);
+          } catch (const InputError&) {
+            throw InputError(std::string(error.what()) + ", session starting " +
+                             format_timestamp(sessions[i].start));
+          }
+        }
+        throw;
       }
     }
   };

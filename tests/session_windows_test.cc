@@ -3,12 +3,14 @@
 // three, on one thread or several; keys never share sessions.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "ingest/memory_sink.h"
 #include "ingest/memory_source.h"
+#include "runtime/errors.h"
 #include "runtime/pipeline_builder.h"
 
 namespace weir {
@@ -89,6 +91,23 @@ TEST(SessionWindows, RowsExactlyAGapApartStartANewSession) {
   const std::vector<std::string> expected = {"1000,1500,7,1,1", "1500,2499,7,2,6"};
   EXPECT_EQ(run_sessions(events, 500, 0, 1, 2, 1), expected);
   EXPECT_EQ(run_sessions(events, 500, 0, 3, 1, 1000), expected);
+}
+
+TEST(SessionWindows, ASumOverflowNamesTheSessionItHappensIn) {
+  // Key 2's session [5000, 6500) sums past int64; key 1's sessions are fine.
+  // Emission is column-at-a-time, the error still names the session.
+  const int64_t big = std::numeric_limits<int64_t>::max() - 10;
+  const std::vector<Event> events = {{1000, 1, 1}, {5000, 2, big}, {5100, 2, big}, {9000, 1, 2}};
+  for (size_t threads : {1, 2}) {
+    try {
+      run_sessions(events, 1500, 0, 100, threads, 2);
+      ADD_FAILURE() << "no error";
+    } catch (const InputError& error) {
+      const std::string message = error.what();
+      EXPECT_NE(message.find("sum overflows int64 in total"), std::string::npos) << message;
+      EXPECT_NE(message.find("session starting 1970-01-01T00:00:05.000Z"), std::string::npos) << message;
+    }
+  }
 }
 
 }  // namespace
