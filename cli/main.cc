@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
       "nexmark", "Generate Nexmark events (person, auction, bid): dump them as CSV or time the generator");
   nexmark_app->add_option("--dump", nexmark.dump, "Write person.csv, auction.csv and bid.csv into this directory");
   nexmark_app->add_option("--query", nexmark.query,
-                          "none: generate the events into memory and print the throughput");
+                          "none: generate the events into memory and print the throughput; q0, q1, q2, q11: run the query");
   nexmark_app->add_option("--events", nexmark.events, "Number of events (event ids 0..N-1)");
   nexmark_app->add_option("--threads", nexmark.threads, "Worker threads (default: all cores)");
   nexmark_app->add_option("--rate", nexmark.rate, "Events per second of event time (default 10000)");
@@ -143,6 +143,12 @@ int main(int argc, char** argv) {
                           "Permute events within groups of this size (default 1: in order)");
   nexmark_app->add_option("--bid-shape", nexmark.bid_shape,
                           "flink (channel and url, the default) or beam (no channel or url draws)");
+  nexmark_app->add_option("--output", nexmark.output, "With a query: write its result CSV here");
+  nexmark_app->add_option("--trigger", nexmark.trigger,
+                          "With a query: available-now (default), once or processing-time:DURATION");
+  nexmark_app->add_option("--max-rows-per-trigger", nexmark.max_rows_per_trigger,
+                          "With a query: at most this many stream rows per micro-batch");
+  nexmark_app->add_option("--morsel-rows", nexmark.morsel_rows, "With a query: rows per morsel");
 
   try {
     app.parse(argc, argv);
@@ -154,7 +160,14 @@ int main(int argc, char** argv) {
   try {
     if (*run) return run_pipeline(run_arguments);
     if (*bench) return weir::run_benchmark_command(benchmark);
-    if (*nexmark_app) return weir::run_nexmark_command(nexmark);
+    if (*nexmark_app) {
+      if (nexmark.query && *nexmark.query != "none") {
+        // A query stops like `weir run`: the output keeps what was written.
+        nexmark.stop_signal = &stop_signal;
+        install_stop_handlers();
+      }
+      return weir::run_nexmark_command(nexmark);
+    }
     if (*generate) {
       weir::write_bids_csv(bids, bids_output);
       return 0;

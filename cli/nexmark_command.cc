@@ -11,11 +11,16 @@
 #include <thread>
 
 #include "cli/exit_status.h"
+#include "cli/nexmark_queries.h"
+#include "ingest/csv_sink.h"
+#include "ingest/nexmark_source.h"
 #include "ingest/nexmark_batches.h"
 #include "ingest/nexmark_config.h"
 #include "ingest/nexmark_csv_dump.h"
 #include "runtime/errors.h"
+#include "runtime/pipeline_builder.h"
 #include "runtime/timestamp.h"
+#include "runtime/trigger.h"
 
 namespace weir {
 
@@ -65,20 +70,64 @@ double generate_only(const NexmarkConfig& config, int64_t events) {
   return seconds;
 }
 
+// Counts the rows it is given and drops them (a query timed without --output,
+// like Flink's blackhole connector).
+class CountingSink final : public Sink {
+ public:
+  void open(std::shared_ptr<const Schema>) override {}
+  void write(const Batch& batch) override { rows_ += batch.selection().size(); }
+  void commit_epoch(uint64_t) override {}
+  void finish() override {}
+  void abort() noexcept override {}
+  std::string describe() const override { return "discard"; }
+
+ private:
+  uint64_t rows_ = 0;
+};
+
+// Generates the query's stream and runs the query on it; returns the summary.
+RunSummary run_query(const NexmarkQuery& query, const NexmarkConfig& config, int64_t events,
+                     const NexmarkArguments& arguments, size_t threads) {
+  PipelineBuilder builder;
+  builder.source(std::make_unique<NexmarkSource>(config, query.stream, events));
+  query.define(builder);
+  if (arguments.output) {
+    builder.sink(std::make_unique<CsvSink>(CsvSinkOptions{*arguments.output}));
+  } else {
+    builder.sink(std::make_unique<CountingSink>());
+  }
+  std::unique_ptr<Pipeline> pipeline = builder.build();
+  RunOptions options;
+  if (arguments.trigger) options.trigger = parse_trigger(*arguments.trigger);
+  options.max_rows_per_trigger = arguments.max_rows_per_trigger;
+  options.threads = threads;
+  if (arguments.morsel_rows) options.morsel_rows = *arguments.morsel_rows;
+  options.stop_signal = arguments.stop_signal;
+  return pipeline->run(options);
+}
+
 }  // namespace
 
 int run_nexmark_command(const NexmarkArguments& arguments) {
   if (arguments.dump.has_value() == arguments.query.has_value()) {
     throw ConfigError("nexmark: give exactly one of --dump DIR or --query none");
   }
+  const NexmarkQuery* query = nullptr;
   if (arguments.query && *arguments.query != "none") {
-    throw ConfigError("--query " + *arguments.query +
-                      ": not implemented yet (only 'none', which generates the events and discards them)");
+    query = find_nexmark_query(*arguments.query);
+    if (query == nullptr) {
+      throw ConfigError("--query " + *arguments.query + ": not implemented yet (implemented: none, " +
+                        nexmark_query_names() + ")");
+    }
+  }
+  if (query == nullptr && (arguments.output || arguments.trigger || arguments.max_rows_per_trigger ||
+                           arguments.morsel_rows)) {
+    throw ConfigError("--output, --trigger, --max-rows-per-trigger and --morsel-rows need --query q0|q1|...");
   }
   if (!arguments.events) throw ConfigError("--events: required");
   const int64_t events = *arguments.events;
   if (events < 0) throw ConfigError("--events: must not be negative");
-  if (arguments.query && events == 0) throw ConfigError("--events: must be at least 1 with --query none");
+  if (arguments.query && events == 0) throw ConfigError("--events: must be at least 1 with --query");
   const NexmarkConfig config = make_config(arguments);
   const size_t threads =
       arguments.threads != 0 ? arguments.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -91,6 +140,23 @@ int run_nexmark_command(const NexmarkArguments& arguments) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     fmt::print(stderr, "dumped events={} persons={} auctions={} bids={} threads={} seconds={:.3f}\n", events,
                counts.persons, counts.auctions, counts.bids, threads, seconds);
+    return static_cast<int>(ExitStatus::Success);
+  }
+
+  if (query != nullptr) {
+    const RunSummary summary = run_query(*query, config, events, arguments, threads);
+    if (summary.stopped_by_signal != 0) {
+      // Not every event was processed: no throughput line.
+      fmt::print(stderr, "weir: {} stopped by signal {} after {} rows out{}\n", query->name,
+                 summary.stopped_by_signal, summary.rows_out,
+                 arguments.output ? "; the output holds a prefix of the result" : "");
+      return 128 + summary.stopped_by_signal;
+    }
+    const double per_second = static_cast<double>(events) / summary.wall_seconds;
+    fmt::print("query={} events={} threads={} seconds={:.4f} events_per_s={:.0f} events_per_s_per_core={:.0f} "
+               "rows_out={}\n",
+               query->name, events, threads, summary.wall_seconds, per_second,
+               per_second / static_cast<double>(threads), summary.rows_out);
     return static_cast<int>(ExitStatus::Success);
   }
 

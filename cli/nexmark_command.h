@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -18,6 +19,15 @@ namespace weir {
 //       generates the N events into columnar batches, discards them, and
 //       prints on stdout:
 //       events=N threads=T seconds=S events_per_s=X events_per_s_per_core=Y
+//   weir nexmark --query q0|q1|q2|q11 --events N [--threads T]
+//               [--trigger T] [--max-rows-per-trigger R] [--morsel-rows M]
+//               [--output PATH]
+//       generates the query's stream (cli/nexmark_queries.h) and runs the
+//       query on it in one process; prints on stdout
+//       query=qN events=N threads=T seconds=S events_per_s=X
+//       events_per_s_per_core=Y rows_out=R
+//       (events counts every generated event, as the published figures do);
+//       with --output the result is written there as CSV (atomically).
 //   Other --query values are refused (exit 2: not implemented yet).
 //
 // Common options: --rate (events per second of event time, default 10000),
@@ -36,6 +46,14 @@ struct NexmarkArguments {
   std::optional<std::string> base_time;
   int64_t out_of_order_group_size = 1;
   std::string bid_shape = "flink";
+  // With a query (q0, q1, q2, q11): where the result CSV goes (none: the
+  // rows are counted and dropped), and the run options of `weir run`.
+  std::optional<std::string> output;
+  std::optional<std::string> trigger;
+  std::optional<uint64_t> max_rows_per_trigger;
+  std::optional<size_t> morsel_rows;
+  // Set by main for a query: SIGINT/SIGTERM stop the run as in `weir run`.
+  const std::atomic<int>* stop_signal = nullptr;
 };
 
 // Returns the exit status.

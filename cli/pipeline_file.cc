@@ -122,8 +122,8 @@ std::string line_and_column(std::string_view text, size_t byte) {
 LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrides) {
   const std::optional<std::string>& output_path = overrides.output_path;
   FieldReader top(root, "");
-  top.allow_only({"source", "event_time", "where", "window", "group_by", "aggregates", "sink", "late_sink",
-                  "output_mode", "trigger", "max_rows_per_trigger"});
+  top.allow_only({"source", "event_time", "where", "window", "group_by", "aggregates", "select", "sink",
+                  "late_sink", "output_mode", "trigger", "max_rows_per_trigger"});
   LoadedPipeline loaded;
   PipelineBuilder builder;
 
@@ -231,11 +231,25 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
     builder.group_by(std::move(columns));
   }
 
-  const Json& aggregates = top.required("aggregates");
-  if (!aggregates.is_array()) FieldReader::fail("aggregates", "expected an array such as [\"count(*)\"]");
-  for (size_t i = 0; i < aggregates.size(); ++i) {
-    if (!aggregates[i].is_string()) FieldReader::fail("aggregates[" + std::to_string(i) + "]", "expected a string");
-    builder.aggregate(aggregates[i].get<std::string>());
+  if (top.has("select")) {
+    // A projection (SELECT list without aggregation); the builder refuses it
+    // together with aggregates, group_by or a window.
+    const Json& select = top.required("select");
+    if (!select.is_array() || select.empty()) {
+      FieldReader::fail("select", "expected a non-empty array such as [\"auction\", \"price * 0.908 AS euros\"]");
+    }
+    for (size_t i = 0; i < select.size(); ++i) {
+      if (!select[i].is_string()) FieldReader::fail("select[" + std::to_string(i) + "]", "expected a string");
+      builder.select(select[i].get<std::string>());
+    }
+  }
+  if (!top.has("select") || top.has("aggregates")) {
+    const Json& aggregates = top.required("aggregates");
+    if (!aggregates.is_array()) FieldReader::fail("aggregates", "expected an array such as [\"count(*)\"]");
+    for (size_t i = 0; i < aggregates.size(); ++i) {
+      if (!aggregates[i].is_string()) FieldReader::fail("aggregates[" + std::to_string(i) + "]", "expected a string");
+      builder.aggregate(aggregates[i].get<std::string>());
+    }
   }
 
   if (auto trigger = top.optional_string("trigger")) {

@@ -21,6 +21,8 @@
 #include "kernels/window_assign.h"
 #include "runtime/errors.h"
 #include "runtime/expression_evaluator.h"
+#include "runtime/projection.h"
+#include "runtime/sink.h"
 #include "runtime/thread_handoff.h"
 #include "runtime/timestamp.h"
 
@@ -41,6 +43,7 @@ int64_t saturating_add(int64_t value, int64_t delta) {
 struct WorkerState {
   std::unique_ptr<FilterEvaluator> filter;
   std::unique_ptr<WindowAggregation::LocalState> aggregation;
+  std::unique_ptr<Projection::LocalState> projection;
   std::vector<int64_t> max_before;     // per row: greatest event time before it
   std::vector<EpochExecutor::LateRows> late_rows;
   std::vector<int64_t> window_starts;  // per row: its newest window
@@ -54,6 +57,7 @@ struct WorkerState {
 struct MorselToken {
   std::unique_ptr<SourceMorsel> morsel;
   std::unique_ptr<Batch> batch;
+  std::unique_ptr<Batch> output;  // projection: the morsel's output rows
   int64_t min_event_time = std::numeric_limits<int64_t>::max();
   int64_t max_event_time = std::numeric_limits<int64_t>::min();
   int64_t max_event_time_before = std::numeric_limits<int64_t>::min();
@@ -76,7 +80,8 @@ class EpochExecutor::Impl {
           if (fragment_.predicate != nullptr) {
             state.filter = std::make_unique<FilterEvaluator>(*fragment_.predicate);
           }
-          state.aggregation = fragment_.aggregation->make_local_state(tracker_);
+          if (fragment_.aggregation != nullptr) state.aggregation = fragment_.aggregation->make_local_state(tracker_);
+          if (fragment_.projection != nullptr) state.projection = fragment_.projection->make_local_state(tracker_);
           return state;
         }) {}
 
@@ -182,33 +187,77 @@ class EpochExecutor::Impl {
       return token;
     };
 
-    auto process = [&](MorselToken* token) {
+    auto process_token = [&](MorselToken* token) {
       handoff_acquire(token);
       if (!token->failed && !stop_cutting_.load(std::memory_order_relaxed)) {
         WorkerState& worker = workers_.local();
         try {
-          process_morsel(*token->batch, token->morsel->first_row_ordinal, token->min_event_time,
-                         token->max_event_time, token->max_event_time_before, worker);
+          if (fragment_.projection != nullptr) {
+            token->output = take_output_batch();
+            project_morsel(*token->batch, *token->output, worker);
+          } else {
+            process_morsel(*token->batch, token->morsel->first_row_ordinal, token->min_event_time,
+                           token->max_event_time, token->max_event_time_before, worker);
+          }
         } catch (...) {
+          token->failed = true;
           record_error(token->morsel->first_row_ordinal, std::current_exception());
         }
         handoff_release(&worker);
       }
       if (token->batch) return_batch(std::move(token->batch));
+    };
+
+    auto process = [&](MorselToken* token) {
+      process_token(token);
+      delete token;
+    };
+
+    // Projection: process keeps the token for the in-order emit stage.
+    auto process_keep = [&](MorselToken* token) -> MorselToken* {
+      process_token(token);
+      handoff_release(token);
+      return token;
+    };
+
+    std::atomic<uint64_t> rows_out{0};
+    int emit_stage = 0;
+    handoff_release(&emit_stage);
+    auto emit = [&](MorselToken* token) {
+      handoff_acquire(token);
+      handoff_acquire(&emit_stage);
+      if (!token->failed && token->output && !stop_cutting_.load(std::memory_order_relaxed)) {
+        try {
+          fragment_.projection_sink->write(*token->output);
+          rows_out.fetch_add(token->output->num_rows(), std::memory_order_relaxed);
+        } catch (...) {
+          record_error(token->morsel->first_row_ordinal, std::current_exception());
+        }
+      }
+      handoff_release(&emit_stage);
+      if (token->output) return_output_batch(std::move(token->output));
       delete token;
     };
 
     arena_.execute([&]() {
-      tbb::parallel_pipeline(
-          threads_ * 2,
-          tbb::make_filter<void, MorselToken*>(tbb::filter_mode::serial_in_order, cut) &
-              tbb::make_filter<MorselToken*, MorselToken*>(tbb::filter_mode::parallel, load) &
-              tbb::make_filter<MorselToken*, MorselToken*>(tbb::filter_mode::serial_in_order, order) &
-              tbb::make_filter<MorselToken*, void>(tbb::filter_mode::parallel, process));
+      auto front = tbb::make_filter<void, MorselToken*>(tbb::filter_mode::serial_in_order, cut) &
+                   tbb::make_filter<MorselToken*, MorselToken*>(tbb::filter_mode::parallel, load) &
+                   tbb::make_filter<MorselToken*, MorselToken*>(tbb::filter_mode::serial_in_order, order);
+      if (fragment_.projection != nullptr) {
+        tbb::parallel_pipeline(threads_ * 2,
+                               front & tbb::make_filter<MorselToken*, MorselToken*>(tbb::filter_mode::parallel,
+                                                                                    process_keep) &
+                                   tbb::make_filter<MorselToken*, void>(tbb::filter_mode::serial_in_order, emit));
+      } else {
+        tbb::parallel_pipeline(threads_ * 2,
+                               front & tbb::make_filter<MorselToken*, void>(tbb::filter_mode::parallel, process));
+      }
     });
 
     handoff_acquire(&cut_stage);
     handoff_acquire(&order_stage);
+    handoff_acquire(&emit_stage);
+    outcome.rows_out = rows_out.load();
     for (WorkerState& worker : workers_) handoff_acquire(&worker);
     if (first_error_) {
       discard_partials();
@@ -232,6 +281,7 @@ class EpochExecutor::Impl {
   }
 
   void combine_into(WindowAggregation::GlobalState& global) {
+    if (fragment_.aggregation == nullptr) return;
     std::vector<WindowAggregation::LocalState*> locals;
     for (WorkerState& worker : workers_) locals.push_back(worker.aggregation.get());
     fragment_.aggregation->combine(locals, global, [this](size_t count, const std::function<void(size_t)>& body) {
@@ -253,6 +303,7 @@ class EpochExecutor::Impl {
   }
 
   void discard_partials() {
+    if (fragment_.aggregation == nullptr) return;
     for (WorkerState& worker : workers_) fragment_.aggregation->discard(*worker.aggregation);
   }
 
@@ -262,6 +313,14 @@ class EpochExecutor::Impl {
       if (!column.is_valid(row)) return row;
     }
     return 0;
+  }
+
+  // A select list: no window, so no row is late; filter, then project the
+  // kept rows into `output`.
+  void project_morsel(Batch& batch, Batch& output, WorkerState& worker) {
+    if (worker.filter) worker.filter->filter(batch, batch.selection());
+    fragment_.projection->project(batch, batch.selection(), *worker.projection, output);
+    output.first_row_ordinal = batch.first_row_ordinal;
   }
 
   void process_morsel(Batch& batch, uint64_t first_row_ordinal, int64_t min_event_time, int64_t max_event_time,
@@ -449,6 +508,22 @@ class EpochExecutor::Impl {
     batch_pool_.push(std::move(batch));
   }
 
+  std::unique_ptr<Batch> take_output_batch() {
+    std::unique_ptr<Batch> batch;
+    if (output_pool_.try_pop(batch)) {
+      handoff_acquire(batch.get());
+    } else {
+      batch = std::make_unique<Batch>(fragment_.projection->output_schema(), tracker_);
+    }
+    batch->clear();
+    return batch;
+  }
+
+  void return_output_batch(std::unique_ptr<Batch> batch) {
+    handoff_release(batch.get());
+    output_pool_.push(std::move(batch));
+  }
+
   void record_error(uint64_t ordinal, std::exception_ptr error) {
     std::lock_guard<std::mutex> lock(error_mutex_);
     if (!first_error_ || ordinal < first_error_ordinal_) {
@@ -468,6 +543,7 @@ class EpochExecutor::Impl {
   tbb::task_arena arena_;
   tbb::enumerable_thread_specific<WorkerState> workers_;
   tbb::concurrent_queue<std::unique_ptr<Batch>> batch_pool_;
+  tbb::concurrent_queue<std::unique_ptr<Batch>> output_pool_;  // projection output batches
   std::mutex error_mutex_;
   std::exception_ptr first_error_;
   uint64_t first_error_ordinal_ = 0;

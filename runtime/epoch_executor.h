@@ -21,7 +21,12 @@ namespace weir {
 //   order (serial, in order)  the greatest event time of every earlier row
 //                             (carried in from earlier morsels and epochs)
 //   process (parallel)        PipelineFragment on the worker's own state:
-//                             lateness, filter, window, aggregate
+//                             lateness, filter, window, aggregate (or
+//                             filter, project into an output batch)
+//   emit (serial, in order)   projection only: writes the output batch to
+//                             fragment.projection_sink, so the sink sees the
+//                             rows in source order (from a worker thread;
+//                             never two calls at once)
 //
 // Lateness is judged per row against the watermark formed by the rows before
 // it in its partition's order (running maximum of event time minus the
@@ -47,6 +52,7 @@ class EpochExecutor {
   struct Outcome {
     uint64_t rows_read = 0;
     uint64_t rows_late = 0;
+    uint64_t rows_out = 0;  // projection: rows written to the sink
     std::vector<LateRows> late_rows;  // in cut order; empty unless kept
     // Per partition (index = partition): the greatest event time of every
     // row read so far, all epochs (INT64_MIN: none yet), and the rows cut

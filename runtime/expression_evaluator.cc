@@ -118,7 +118,7 @@ template <typename Op, typename Left, typename Right>
 
 FilterEvaluator::FilterEvaluator(const Expression& predicate, MemoryTracker* tracker)
     : ones_(tracker) {
-  WEIR_CHECK(predicate.has_type() && predicate.type() == DataType::Bool);
+  WEIR_CHECK(predicate.has_type());
   add_node(predicate, tracker);
 }
 
@@ -158,13 +158,18 @@ size_t FilterEvaluator::add_node(const Expression& expression, MemoryTracker* tr
   return id;
 }
 
-void FilterEvaluator::filter(const Batch& batch, SelectionVector& selection) {
+void FilterEvaluator::check_columns(const Batch& batch) const {
   for (const Node& node : nodes_) {
     const Expression& expression = *node.expression;
     if (expression.kind() != ExpressionKind::ColumnRef) continue;
     WEIR_CHECK(expression.column_index() < batch.num_columns());
     WEIR_CHECK(batch.column(expression.column_index()).type() == expression.type());
   }
+}
+
+void FilterEvaluator::filter(const Batch& batch, SelectionVector& selection) {
+  WEIR_CHECK(nodes_.front().expression->type() == DataType::Bool);
+  check_columns(batch);
   const size_t count = selection.size();
   if (count == 0) return;
   WEIR_CHECK(count <= batch.num_rows() && selection[count - 1] < batch.num_rows());
@@ -173,6 +178,67 @@ void FilterEvaluator::filter(const Batch& batch, SelectionVector& selection) {
   selection.resize(kept);
   batch_ = nullptr;
   rows_ = nullptr;
+}
+
+void FilterEvaluator::evaluate_into(const Batch& batch, const SelectionVector& selection, Column& out) {
+  const Expression& root = *nodes_.front().expression;
+  WEIR_CHECK(out.type() == root.type());
+  check_columns(batch);
+  const size_t count = selection.size();
+  if (count == 0) return;
+  WEIR_CHECK(count <= batch.num_rows() && selection[count - 1] < batch.num_rows());
+  batch_ = &batch;
+  rows_ = selection.data();
+  count_ = count;
+  rows_are_identity_ = count == batch.num_rows();
+  if (root.kind() == ExpressionKind::ColumnRef && rows_are_identity_) {
+    // Every row of a plain column: one bulk copy.
+    out.append_rows(batch.column(root.column_index()), 0, count);
+  } else {
+    append_vector(evaluate(0), root.type(), out);
+  }
+  batch_ = nullptr;
+  rows_ = nullptr;
+}
+
+void FilterEvaluator::append_vector(const Vector& result, DataType type, Column& out) {
+  const size_t count = count_;
+  if (result.is_null_constant()) {
+    for (size_t i = 0; i < count; ++i) out.append_null();
+    return;
+  }
+  const uint8_t* validity = result.is_constant() ? nullptr : result.validity;
+  if (type == DataType::String) {
+    loops::with_access<std::string_view>(result, rows_, [&](auto values) {
+      for (size_t i = 0; i < count; ++i) {
+        if (validity != nullptr && validity[i] == 0) {
+          out.append_null();
+        } else {
+          out.append_string(values[i]);
+        }
+      }
+    });
+    return;
+  }
+  const size_t first = out.size();
+  out.resize_fixed(first + count);
+  loops::with_physical_type(type, [&](auto type_tag) {
+    using T = decltype(type_tag);
+    if constexpr (!std::is_same_v<T, std::string_view>) {
+      T* target = nullptr;
+      if constexpr (std::is_same_v<T, int64_t>) target = out.int64_data() + first;
+      if constexpr (std::is_same_v<T, double>) target = out.float64_data() + first;
+      if constexpr (std::is_same_v<T, uint8_t>) target = out.bool_data() + first;
+      loops::with_access<T>(result, rows_, [&](auto values) {
+        for (size_t i = 0; i < count; ++i) target[i] = values[i];
+      });
+    }
+  });
+  if (validity != nullptr) {
+    for (size_t i = 0; i < count; ++i) {
+      if (validity[i] == 0) out.set_null(first + i);
+    }
+  }
 }
 
 size_t FilterEvaluator::filter_rows(size_t id, uint32_t* rows, size_t count) {

@@ -16,7 +16,8 @@ struct Vector;
 }
 
 // Vectorized evaluation of a bound filter predicate (see
-// runtime/expression_parser.h for the language and its semantics).
+// runtime/expression_parser.h for the language and its semantics), or of a
+// value expression into a column (evaluate_into: a SELECT list item).
 //
 // Who calls it, on which thread: the filter operator creates one
 // FilterEvaluator per worker thread and calls filter() for every batch that
@@ -52,7 +53,8 @@ struct Vector;
 // are not evaluated and cannot raise it.
 class FilterEvaluator {
  public:
-  // `predicate` must have type Bool (as parse_expression() returns).
+  // `predicate` must have type Bool (as parse_expression() returns) for
+  // filter(); any type for evaluate_into().
   // Scratch memory is counted in `tracker` (nullptr: the process default).
   explicit FilterEvaluator(const Expression& predicate, MemoryTracker* tracker = nullptr);
   ~FilterEvaluator();
@@ -66,6 +68,13 @@ class FilterEvaluator {
   // indices below batch.num_rows() (it may be batch.selection() itself), and
   // `batch` must have the schema the predicate was bound to.
   void filter(const Batch& batch, SelectionVector& selection);
+
+  // Projection: appends the expression's value at each row of `selection`
+  // (ascending, distinct, below batch.num_rows()) to `out`, whose type must
+  // be the expression's; NULL results are appended as NULL. Any expression
+  // type (the constructor takes non-Bool expressions for this use). A plain
+  // column over every row is copied in bulk.
+  void evaluate_into(const Batch& batch, const SelectionVector& selection, Column& out);
 
  private:
   // Per-node state, in pre-order (the root is node 0). A node's children
@@ -89,6 +98,9 @@ class FilterEvaluator {
   };
 
   size_t add_node(const Expression& expression, MemoryTracker* tracker);
+  void check_columns(const Batch& batch) const;
+  // Appends a root result over count_ positions to `out`.
+  void append_vector(const expression_internal::Vector& result, DataType type, Column& out);
   // Narrows rows[0, count) to the rows where node `id` is TRUE; returns the
   // new count.
   size_t filter_rows(size_t id, uint32_t* rows, size_t count);

@@ -50,6 +50,19 @@ class Parser {
     return root;
   }
 
+  // A SELECT-list expression: any type, but it must have one.
+  Node parse_value() {
+    advance();
+    if (current_.kind == TokenKind::End) fail(current_.span, "empty expression");
+    Node root = parse_or();
+    if (current_.kind != TokenKind::End) {
+      fail(current_.span,
+           "syntax error: unexpected " + describe(current_) + " after a complete expression");
+    }
+    if (!root->has_type()) fail(root->span(), "the type of a bare NULL is unknown");
+    return root;
+  }
+
  private:
   // Counts nesting (parentheses, NOT, unary minus) so recursion is bounded.
   class NestingGuard {
@@ -459,6 +472,10 @@ class Parser {
 
 std::unique_ptr<Expression> parse_expression(std::string_view text, const Schema& schema) {
   return Parser(text, schema).parse_filter();
+}
+
+std::unique_ptr<Expression> parse_value_expression(std::string_view text, const Schema& schema) {
+  return Parser(text, schema).parse_value();
 }
 
 }  // namespace weir

@@ -53,4 +53,9 @@ namespace weir {
 // Thread-safe (pure function of its arguments).
 std::unique_ptr<Expression> parse_expression(std::string_view text, const Schema& schema);
 
+// Parses and binds a value expression (an item of a SELECT list) with the
+// same grammar and typing rules, except that the result may have any type
+// (a bare NULL, whose type is unknown, is an error).
+std::unique_ptr<Expression> parse_value_expression(std::string_view text, const Schema& schema);
+
 }  // namespace weir

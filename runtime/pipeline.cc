@@ -8,6 +8,7 @@
 #include "runtime/epoch_executor.h"
 #include "runtime/errors.h"
 #include "runtime/expression.h"
+#include "runtime/projection.h"
 
 namespace weir {
 namespace {
@@ -81,6 +82,10 @@ class PartitionWatermarks {
 Pipeline::Pipeline() = default;
 Pipeline::~Pipeline() = default;
 
+const Schema& Pipeline::output_schema() const {
+  return projection_ ? *projection_->output_schema() : *aggregation_->output_schema();
+}
+
 RunSummary Pipeline::run(const RunOptions& options) {
   const auto started = Clock::now();
   MemoryTracker run_tracker;  // per-run accounting unless the caller supplies a tracker
@@ -94,7 +99,8 @@ RunSummary Pipeline::run(const RunOptions& options) {
   if (row_budget == 0) throw ConfigError("max-rows-per-trigger: must be at least 1");
 
   EpochExecutor executor(fragment_, options.threads, options.morsel_rows, tracker);
-  auto global = aggregation_->make_global_state(tracker);
+  std::unique_ptr<WindowAggregation::GlobalState> global;
+  if (aggregation_) global = aggregation_->make_global_state(tracker);
   PartitionWatermarks watermarks(fragment_.watermark_delay_millis, idle_timeout_millis_);
   uint64_t epoch = 0;
 
@@ -103,15 +109,15 @@ RunSummary Pipeline::run(const RunOptions& options) {
     source_->discover();
     source_->seal();
   }
-  const WindowAggregationSpec& spec = aggregation_->spec();
-  if (spec.output_mode == OutputMode::Append && !spec.window && !source_->bounded()) {
+  if (aggregation_ && aggregation_->spec().output_mode == OutputMode::Append && !aggregation_->spec().window &&
+      !source_->bounded()) {
     // Spark refuses this too: an aggregate over all of an input that never
     // ends is never final, so append output would never write it.
     throw ConfigError(
         "output_mode: append writes an aggregation without a window only when the input ends, and " +
         source_->describe() + " has no end under this trigger; use update or complete (or a window)");
   }
-  sink_->open(aggregation_->output_schema());
+  sink_->open(projection_ ? projection_->output_schema() : aggregation_->output_schema());
   if (late_sink_) late_sink_->open(fragment_.late_row_schema);
   try {
     auto next_fire = Clock::now();
@@ -136,7 +142,10 @@ RunSummary Pipeline::run(const RunOptions& options) {
           executor.run_epoch(*source_, row_budget, watermarks.max_event_times(), watermarks.pipeline_watermark(),
                              options.stop_signal);
       summary.process_seconds += std::chrono::duration<double>(Clock::now() - process_started).count();
-      if (outcome.abandoned) break;
+      if (outcome.abandoned) {
+        summary.rows_out += outcome.rows_out;  // a projection's prefix, already written
+        break;
+      }
       summary.rows_read += outcome.rows_read;
       summary.rows_late += outcome.rows_late;
       const bool exhausted = source_->exhausted();
@@ -147,15 +156,19 @@ RunSummary Pipeline::run(const RunOptions& options) {
         // went idle): nothing changes.
         continue;
       }
-      const auto combine_started = Clock::now();
-      executor.combine_into(*global);
-      const auto emit_started = Clock::now();
-      summary.combine_seconds += std::chrono::duration<double>(emit_started - combine_started).count();
-      const int64_t watermark = watermarks.pipeline_watermark();
-      summary.rows_out += aggregation_->emit(
-          *global, watermark, *sink_, tracker,
-          [&executor](size_t count, const std::function<void(size_t)>& body) { executor.parallel_for(count, body); });
-      summary.emit_seconds += std::chrono::duration<double>(Clock::now() - emit_started).count();
+      summary.rows_out += outcome.rows_out;  // projected rows, already written
+      if (aggregation_) {
+        const auto combine_started = Clock::now();
+        executor.combine_into(*global);
+        const auto emit_started = Clock::now();
+        summary.combine_seconds += std::chrono::duration<double>(emit_started - combine_started).count();
+        const int64_t watermark = watermarks.pipeline_watermark();
+        summary.rows_out += aggregation_->emit(*global, watermark, *sink_, tracker,
+                                               [&executor](size_t count, const std::function<void(size_t)>& body) {
+                                                 executor.parallel_for(count, body);
+                                               });
+        summary.emit_seconds += std::chrono::duration<double>(Clock::now() - emit_started).count();
+      }
       if (late_sink_) {
         for (const EpochExecutor::LateRows& late : outcome.late_rows) late_sink_->write(*late.rows);
         late_sink_->commit_epoch(epoch);

@@ -13,6 +13,7 @@
 namespace weir {
 
 class Expression;
+class Projection;
 
 // A validated, runnable pipeline: source -> watermark/lateness -> filter ->
 // window + group by + aggregates -> sink (late rows -> optional late sink).
@@ -36,6 +37,12 @@ class Expression;
 // ends. Throws UserError (bad input) or InternalError; the sinks are aborted
 // then, so no output is left behind. The late sink receives each epoch's late
 // rows in source order and commits with the main sink.
+//
+// A pipeline with a select list (no aggregation) writes each epoch's
+// projected rows in source order while the epoch runs (the executor's
+// serial emit stage, so only the morsels in flight are held in memory), then
+// commits the epoch. On a stop the epoch in flight is cut short rather than
+// discarded: the rows written are a prefix, in source order, of the result.
 class Pipeline {
  public:
   ~Pipeline();
@@ -44,7 +51,7 @@ class Pipeline {
 
   RunSummary run(const RunOptions& options);
 
-  const Schema& output_schema() const { return *aggregation_->output_schema(); }
+  const Schema& output_schema() const;
   const Source& source() const { return *source_; }
   const Sink& sink() const { return *sink_; }
 
@@ -54,7 +61,8 @@ class Pipeline {
 
   std::unique_ptr<Source> source_;
   std::unique_ptr<Expression> predicate_;
-  std::unique_ptr<WindowAggregation> aggregation_;
+  std::unique_ptr<WindowAggregation> aggregation_;  // or:
+  std::unique_ptr<Projection> projection_;          // a select list without aggregation
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<Sink> late_sink_;  // optional: late rows with their reason
   PipelineFragment fragment_;

@@ -7,6 +7,7 @@
 #include "runtime/errors.h"
 #include "runtime/expression.h"
 #include "runtime/expression_parser.h"
+#include "runtime/projection.h"
 
 namespace weir {
 namespace {
@@ -89,6 +90,11 @@ PipelineBuilder& PipelineBuilder::aggregate(std::string aggregate) {
   return *this;
 }
 
+PipelineBuilder& PipelineBuilder::select(std::string expression_with_alias) {
+  select_.push_back(std::move(expression_with_alias));
+  return *this;
+}
+
 PipelineBuilder& PipelineBuilder::sink(std::unique_ptr<Sink> sink) {
   sink_ = std::move(sink);
   return *this;
@@ -128,6 +134,8 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
     if (!event_time) throw ConfigError("event_time.idle_timeout: needs an event-time column (it releases the watermark)");
     if (*idle_timeout_millis_ <= 0) throw ConfigError("event_time.idle_timeout: must be greater than zero");
   }
+
+  if (!select_.empty()) return build_projection(schema, event_time);
 
   WindowAggregationSpec spec;
   std::set<std::string> output_names;
@@ -186,7 +194,9 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
     spec.key_names.push_back(group_by_[i]);
   }
   if (spec.keys.size() > 62) throw ConfigError("group_by: at most 62 columns");
-  if (aggregates_.empty()) throw ConfigError("aggregates: missing (list at least one, e.g. \"count(*)\")");
+  if (aggregates_.empty()) {
+    throw ConfigError("aggregates: missing (list at least one, e.g. \"count(*)\", or a select list)");
+  }
   for (size_t i = 0; i < aggregates_.size(); ++i) {
     const std::string field = "aggregates[" + std::to_string(i) + "]";
     AggregateSpec aggregate = in_field(field, [&] { return parse_aggregate(aggregates_[i], schema); });
@@ -219,6 +229,45 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
   pipeline->source_ = std::move(source_);
   pipeline->sink_ = std::move(sink_);
   pipeline->late_sink_ = std::move(late_sink_);
+  pipeline->idle_timeout_millis_ = idle_timeout_millis_;
+  return pipeline;
+}
+
+std::unique_ptr<Pipeline> PipelineBuilder::build_projection(const Schema& schema, std::optional<size_t> event_time) {
+  const char* why = "a select list projects rows one by one; ";
+  if (!aggregates_.empty()) throw ConfigError(std::string("select: ") + why + "it cannot be combined with aggregates");
+  if (!group_by_.empty()) throw ConfigError(std::string("select: ") + why + "it cannot be combined with group_by");
+  if (window_size_millis_ || session_gap_millis_) {
+    throw ConfigError(std::string("select: ") + why + "it cannot be combined with a window");
+  }
+  if (allowed_lateness_millis_) throw ConfigError("window.allowed_lateness: needs a window (without one nothing is ever late)");
+  if (late_sink_) throw ConfigError("late_sink: needs a window (without one no row is ever late)");
+  if (output_mode_ != OutputMode::Append) {
+    throw ConfigError("output_mode: a select list supports append output only (each row is written once)");
+  }
+  std::vector<SelectItem> items;
+  std::set<std::string> output_names;
+  for (size_t i = 0; i < select_.size(); ++i) {
+    const std::string field = "select[" + std::to_string(i) + "]";
+    SelectItem item = in_field(field, [&] { return parse_select_item(select_[i], schema); });
+    if (!output_names.insert(item.output_name).second) {
+      throw ConfigError(field + ": duplicate output column '" + item.output_name + "' (name it with AS)");
+    }
+    items.push_back(std::move(item));
+  }
+  std::unique_ptr<Pipeline> pipeline(new Pipeline());
+  if (where_) {
+    pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });
+  }
+  pipeline->projection_ = std::make_unique<Projection>(std::move(items));
+  pipeline->fragment_.has_event_time = event_time.has_value();
+  pipeline->fragment_.event_time_column = event_time.value_or(0);
+  pipeline->fragment_.watermark_delay_millis = watermark_delay_millis_;
+  pipeline->fragment_.predicate = pipeline->predicate_.get();
+  pipeline->fragment_.projection = pipeline->projection_.get();
+  pipeline->source_ = std::move(source_);
+  pipeline->sink_ = std::move(sink_);
+  pipeline->fragment_.projection_sink = pipeline->sink_.get();
   pipeline->idle_timeout_millis_ = idle_timeout_millis_;
   return pipeline;
 }

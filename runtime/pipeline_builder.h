@@ -67,6 +67,12 @@ class PipelineBuilder {
   PipelineBuilder& allowed_lateness(int64_t millis);
   PipelineBuilder& group_by(std::vector<std::string> columns);
   PipelineBuilder& aggregate(std::string aggregate);
+  // One item of a SELECT list without aggregation: "expression [AS name]",
+  // e.g. .select("auction").select("price * 0.908 AS price"). Each row the
+  // filter keeps becomes one output row, written in source order under every
+  // trigger, thread count and morsel size. Not with aggregates, group_by or
+  // a window (ConfigError "select: ...").
+  PipelineBuilder& select(std::string expression_with_alias);
   PipelineBuilder& sink(std::unique_ptr<Sink> sink);
   // Optional: receives every late row (late for all of its windows) as the
   // source's columns followed by a string column `reason`, in source order.
@@ -80,6 +86,7 @@ class PipelineBuilder {
   std::unique_ptr<Pipeline> build();
 
  private:
+  std::unique_ptr<Pipeline> build_projection(const Schema& schema, std::optional<size_t> event_time);
   std::unique_ptr<Source> source_;
   std::optional<std::string> event_time_column_;
   int64_t watermark_delay_millis_ = 0;
@@ -91,6 +98,7 @@ class PipelineBuilder {
   std::optional<int64_t> allowed_lateness_millis_;
   std::vector<std::string> group_by_;
   std::vector<std::string> aggregates_;
+  std::vector<std::string> select_;
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<Sink> late_sink_;
   OutputMode output_mode_ = OutputMode::Append;

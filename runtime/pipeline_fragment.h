@@ -9,11 +9,13 @@
 namespace weir {
 
 class Expression;
+class Projection;
+class Sink;
 class WindowAggregation;
 
 // The per-morsel part of a pipeline, run by worker threads: watermark and
 // lateness marking on the event-time column, the filter, window assignment,
-// then the aggregation's consume step. Non-owning; the Pipeline owns the parts.
+// then the aggregation's consume step (or the projection). Non-owning; the Pipeline owns the parts.
 // Without an event-time column there is no watermark (and no window): every
 // row counts and results are written when the input ends.
 struct PipelineFragment {
@@ -21,7 +23,12 @@ struct PipelineFragment {
   size_t event_time_column = 0;
   int64_t watermark_delay_millis = 0;
   const Expression* predicate = nullptr;  // null: keep every row
-  const WindowAggregation* aggregation = nullptr;
+  const WindowAggregation* aggregation = nullptr;  // null when projecting
+  // A SELECT list without aggregation (exactly one of aggregation and
+  // projection is set): each morsel's kept rows are projected on its worker,
+  // then written to `projection_sink` by a serial stage in source order.
+  const Projection* projection = nullptr;
+  Sink* projection_sink = nullptr;
   // When set, late rows are kept (the source's columns, then `reason`) and
   // handed to the driver in source order (EpochExecutor::Outcome::late_rows).
   std::shared_ptr<const Schema> late_row_schema;

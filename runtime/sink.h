@@ -16,9 +16,15 @@ namespace weir {
 //   open(schema) once; then per epoch any number of write() calls followed by
 //   commit_epoch(); then exactly one of finish() (the run ended, normally or
 //   by an interrupt between epochs) or abort() (the run failed).
+//   Exception: in a pipeline with a select list (no aggregation), write() is
+//   called during the epoch by the executor's serial emit stage, on a
+//   worker thread, never concurrently with any other call on the sink and
+//   ordered before the next (happens-before); a sink must not depend on the
+//   calling thread's identity. On a stop, that epoch's rows written so far
+//   are kept (a prefix of the result in source order).
 // Output must never be visible half-written: a file sink writes to a
 // temporary name and renames on finish(); abort() removes what it wrote.
-// A sink never sees rows of an epoch that was abandoned.
+// A sink of an aggregation never sees rows of an epoch that was abandoned.
 class Sink {
  public:
   virtual ~Sink() = default;

@@ -316,6 +316,46 @@ TEST_F(CliTest, TriggersGiveTheSameFile) {
   EXPECT_EQ(testing::read_file_text(output()), batch);
 }
 
+// A select list without aggregation: the kept rows, projected, in source
+// order, written atomically by the CSV sink; the same file under every
+// trigger and thread count.
+TEST_F(CliTest, SelectListWritesTheProjectedRowsInSourceOrder) {
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {R"("window": {"type": "tumbling", "size": "10s"},)", ""},
+      {R"("group_by": ["auction"],)", ""},
+      {R"("aggregates": ["count(*) AS bids", "sum(price) AS volume", "max(price) AS top", "avg(fee) AS avg_fee"],)",
+       R"("select": ["ts", "auction", "price * 0.5 AS half", "price % 7 AS seven", "fee", "channel"],)"}};
+  ASSERT_EQ(run({"run", pipeline(edits)}), 0) << stderr_text_;
+  const std::string expected =
+      "ts,auction,half,seven,fee,channel\n"
+      "2026-01-01T00:00:01.000Z,1,750,2,0.5,web\n"
+      "2026-01-01T00:00:02.000Z,1,1250,1,1.5,web\n"
+      "2026-01-01T00:00:12.000Z,2,500,6,2,ios\n"
+      "2026-01-01T00:00:30.000Z,2,600,3,,web\n";
+  EXPECT_EQ(testing::read_file_text(output()), expected);
+  EXPECT_NE(stderr_text_.find("rows out       4"), std::string::npos) << stderr_text_;
+  ASSERT_EQ(run({"run", pipeline(edits), "--trigger", "processing-time:10ms", "--max-rows-per-trigger", "1",
+                 "--threads", "2", "--morsel-rows", "1"}),
+            0)
+      << stderr_text_;
+  EXPECT_EQ(testing::read_file_text(output()), expected);
+
+  // A select list with aggregates is refused, naming the field.
+  std::filesystem::remove_all(directory_.file("out"));
+  const std::string both = pipeline({{R"("group_by": ["auction"],)", R"("select": ["auction"],)"}});
+  EXPECT_EQ(run({"run", both}), 2) << stderr_text_;
+  EXPECT_NE(stderr_text_.find("select: "), std::string::npos) << stderr_text_;
+  EXPECT_FALSE(output_left_behind());
+  const std::string bad = pipeline(
+      {{R"("window": {"type": "tumbling", "size": "10s"},)", ""},
+       {R"("group_by": ["auction"],)", ""},
+       {R"("aggregates": ["count(*) AS bids", "sum(price) AS volume", "max(price) AS top", "avg(fee) AS avg_fee"],)",
+        R"("select": ["auction", "pricey"],)"}});
+  EXPECT_EQ(run({"run", bad}), 2) << stderr_text_;
+  EXPECT_NE(stderr_text_.find("select[1]: unknown column 'pricey'"), std::string::npos) << stderr_text_;
+  EXPECT_FALSE(output_left_behind());
+}
+
 struct BadPipelineCase {
   std::string from, to, expected_message;
 };

@@ -107,6 +107,8 @@ TEST(NexmarkCliTest, BadOrUnimplementedArgumentsExitTwo) {
       {"nexmark", "--query", "none", "--events", "100", "--rate", "0"},
       {"nexmark", "--query", "none", "--events", "100", "--base-time", "yesterday"},
       {"nexmark", "--dump", directory, "--events", "100", "--unknown-option"},
+      {"nexmark", "--query", "none", "--events", "100", "--output", scratch.file("none.csv")},
+      {"nexmark", "--query", "q1", "--events", "100", "--trigger", "sometimes"},
   };
   for (const auto& arguments : cases) {
     std::string line;
@@ -119,6 +121,35 @@ TEST(NexmarkCliTest, BadOrUnimplementedArgumentsExitTwo) {
   EXPECT_FALSE(std::filesystem::exists(directory));
   const Outcome q5 = run_weir({"nexmark", "--query", "q5", "--events", "100"}, scratch);
   EXPECT_NE(q5.err.find("not implemented yet"), std::string::npos) << q5.err;
+  EXPECT_FALSE(std::filesystem::exists(scratch.file("none.csv")));
+}
+
+// A query generates and processes in one process, prints its line, and with
+// --output writes the same CSV for every trigger and thread count.
+TEST(NexmarkCliTest, QueriesPrintTheirLineAndWriteTheSameCsvUnderEveryTrigger) {
+  testing::TestDirectory scratch;
+  for (const char* query : {"q0", "q1", "q2", "q11"}) {
+    SCOPED_TRACE(query);
+    const std::string batch_path = scratch.file(std::string(query) + "-batch.csv");
+    const Outcome batch = run_weir(
+        {"nexmark", "--query", query, "--events", "30000", "--threads", "1", "--output", batch_path}, scratch);
+    ASSERT_EQ(batch.exit_code, 0) << batch.err;
+    EXPECT_TRUE(batch.out.starts_with("query=" + std::string(query) + " events=30000 threads=1 seconds="))
+        << batch.out;
+    EXPECT_NE(batch.out.find(" events_per_s_per_core="), std::string::npos) << batch.out;
+    const std::string stream_path = scratch.file(std::string(query) + "-stream.csv");
+    const Outcome stream = run_weir({"nexmark", "--query", query, "--events", "30000", "--threads", "2",
+                                     "--trigger", "processing-time:1ms", "--max-rows-per-trigger", "3000",
+                                     "--morsel-rows", "500", "--output", stream_path},
+                                    scratch);
+    ASSERT_EQ(stream.exit_code, 0) << stream.err;
+    const std::string expected = testing::read_file_text(batch_path);
+    EXPECT_GT(count_lines(expected), 1u);
+    EXPECT_EQ(testing::read_file_text(stream_path), expected);
+  }
+  const Outcome q0 = run_weir({"nexmark", "--query", "q0", "--events", "1000"}, scratch);
+  ASSERT_EQ(q0.exit_code, 0) << q0.err;
+  EXPECT_NE(q0.out.find("rows_out=920"), std::string::npos) << q0.out;
 }
 
 }  // namespace

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ingest/nexmark_config.h"
+#include "runtime/pipeline_builder.h"
+
+namespace weir {
+
+// The Nexmark queries Weir implements, defined with the public
+// PipelineBuilder API only (docs/nexmark.md "Queries implemented in Weir").
+// Each reads one stream of the Nexmark model (person, auction or bid rows,
+// ingest/nexmark_source.h); the caller adds the source and the sink.
+//
+//   q0   bid: SELECT auction, bidder, price, dateTime, extra
+//   q1   bid: SELECT auction, bidder, 0.908 * price AS price, dateTime, extra
+//   q2   bid: SELECT auction, price WHERE auction % 123 = 0
+//   q11  bid: count(*) AS bid_count per bidder and session window (gap 10 s),
+//        watermark delay 4 s; columns window_start, window_end, bidder,
+//        bid_count
+struct NexmarkQuery {
+  const char* name;
+  NexmarkEventKind stream;
+  void (*define)(PipelineBuilder& builder);
+};
+
+// The query with this name ("q0", ...), or nullptr.
+const NexmarkQuery* find_nexmark_query(std::string_view name);
+
+// "q0, q1, ..." for messages.
+std::string nexmark_query_names();
+
+}  // namespace weir
