@@ -60,7 +60,7 @@ void reserve_string_columns(Batch& batch, size_t added_rows, const std::array<si
 }  // namespace
 
 std::shared_ptr<const Schema> nexmark_person_schema() {
-  static const auto schema = std::make_shared<const Schema>(std::vector<Field>{
+  static const auto* const schema = new std::shared_ptr<const Schema>(std::make_shared<const Schema>(std::vector<Field>{
       {"id", DataType::Int64},
       {"name", DataType::String},
       {"emailAddress", DataType::String},
@@ -69,12 +69,12 @@ std::shared_ptr<const Schema> nexmark_person_schema() {
       {"state", DataType::String},
       {"dateTime", DataType::Timestamp},
       {"extra", DataType::String},
-  });
-  return schema;
+  }));
+  return *schema;  // never destroyed: workers may outlive static destruction
 }
 
 std::shared_ptr<const Schema> nexmark_auction_schema() {
-  static const auto schema = std::make_shared<const Schema>(std::vector<Field>{
+  static const auto* const schema = new std::shared_ptr<const Schema>(std::make_shared<const Schema>(std::vector<Field>{
       {"id", DataType::Int64},
       {"itemName", DataType::String},
       {"description", DataType::String},
@@ -85,12 +85,12 @@ std::shared_ptr<const Schema> nexmark_auction_schema() {
       {"seller", DataType::Int64},
       {"category", DataType::Int64},
       {"extra", DataType::String},
-  });
-  return schema;
+  }));
+  return *schema;  // never destroyed: workers may outlive static destruction
 }
 
 std::shared_ptr<const Schema> nexmark_bid_schema() {
-  static const auto schema = std::make_shared<const Schema>(std::vector<Field>{
+  static const auto* const schema = new std::shared_ptr<const Schema>(std::make_shared<const Schema>(std::vector<Field>{
       {"auction", DataType::Int64},
       {"bidder", DataType::Int64},
       {"price", DataType::Int64},
@@ -98,8 +98,8 @@ std::shared_ptr<const Schema> nexmark_bid_schema() {
       {"url", DataType::String},
       {"dateTime", DataType::Timestamp},
       {"extra", DataType::String},
-  });
-  return schema;
+  }));
+  return *schema;  // never destroyed: workers may outlive static destruction
 }
 
 NexmarkBatches::NexmarkBatches()

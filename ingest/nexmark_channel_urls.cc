@@ -47,8 +47,9 @@ int32_t nexmark_flink_channel_id(int32_t channel) {
 }
 
 const NexmarkChannelTable& nexmark_channel_table() {
-  static const NexmarkChannelTable table = build_channel_table();
-  return table;
+  // Never destroyed: TBB workers that read it may outlive static destruction.
+  static const NexmarkChannelTable* const table = new NexmarkChannelTable(build_channel_table());
+  return *table;
 }
 
 }  // namespace weir

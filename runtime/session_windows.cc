@@ -14,8 +14,9 @@ namespace {
 // The layout of the key tables: no aggregates. Shared by every store, so a
 // key table can move from one store to another (swap_contents).
 const AggregateStateLayout& keys_only_layout() {
-  static const AggregateStateLayout layout(std::vector<AggregateSpec>{});
-  return layout;
+  // Never destroyed: TBB workers that read it may outlive static destruction.
+  static const AggregateStateLayout* const layout = new AggregateStateLayout(std::vector<AggregateSpec>{});
+  return *layout;
 }
 
 // Runs body(i) for i in [0, count) on the workers of `parallel_for`, or
