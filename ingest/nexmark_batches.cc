@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ingest/nexmark_generator.h"
+#include "ingest/nexmark_strings.h"
 #include "runtime/errors.h"
 
 namespace weir {
@@ -134,7 +135,7 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
   for (int64_t number = begin; number < end; ++number) {
     switch (nexmark_event_kind_of_number(config, number)) {
       case NexmarkEventKind::Person: {
-        generate_nexmark_person(config, number, person);
+        NexmarkExtraDraw draw = generate_nexmark_person_but_extra(config, number, person);
         const size_t row = persons.next++;
         persons.data[kPersonId][row] = person.id;
         persons.data[kPersonDateTime][row] = person.date_time;
@@ -144,11 +145,12 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
         batch.column(kPersonCard).append_string(person.credit_card);
         batch.column(kPersonCity).append_string(person.city);
         batch.column(kPersonState).append_string(person.state);
-        batch.column(kPersonExtra).append_string(person.extra);
+        write_nexmark_exact_string(draw.random, draw.length,
+                                   batch.column(kPersonExtra).append_string_uninitialized(static_cast<size_t>(draw.length)));
         break;
       }
       case NexmarkEventKind::Auction: {
-        generate_nexmark_auction(config, number, auction);
+        NexmarkExtraDraw draw = generate_nexmark_auction_but_extra(config, number, auction);
         const size_t row = auctions.next++;
         auctions.data[kAuctionId][row] = auction.id;
         auctions.data[kAuctionInitialBid][row] = auction.initial_bid;
@@ -160,11 +162,12 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
         Batch& batch = out.auction;
         batch.column(kAuctionItemName).append_string(auction.item_name);
         batch.column(kAuctionDescription).append_string(auction.description);
-        batch.column(kAuctionExtra).append_string(auction.extra);
+        write_nexmark_exact_string(draw.random, draw.length,
+                                   batch.column(kAuctionExtra).append_string_uninitialized(static_cast<size_t>(draw.length)));
         break;
       }
       case NexmarkEventKind::Bid: {
-        generate_nexmark_bid(config, number, bid);
+        NexmarkExtraDraw draw = generate_nexmark_bid_but_extra(config, number, bid);
         const size_t row = bids.next++;
         bids.data[kBidAuction][row] = bid.auction;
         bids.data[kBidBidder][row] = bid.bidder;
@@ -173,7 +176,8 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
         Batch& batch = out.bid;
         batch.column(kBidChannel).append_string(bid.channel);
         batch.column(kBidUrl).append_string(bid.url);
-        batch.column(kBidExtra).append_string(bid.extra);
+        write_nexmark_exact_string(draw.random, draw.length,
+                                   batch.column(kBidExtra).append_string_uninitialized(static_cast<size_t>(draw.length)));
         break;
       }
     }

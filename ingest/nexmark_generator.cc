@@ -72,7 +72,8 @@ void check_kind(const NexmarkConfig& config, int64_t event_id, NexmarkEventKind 
 
 }  // namespace
 
-void generate_nexmark_person(const NexmarkConfig& config, int64_t event_number, NexmarkPerson& out) {
+NexmarkExtraDraw generate_nexmark_person_but_extra(const NexmarkConfig& config, int64_t event_number,
+                                                   NexmarkPerson& out) {
   const int64_t adjusted = nexmark_adjusted_event_number(config, event_number);
   const int64_t event_id = adjusted;
   check_kind(config, event_id, NexmarkEventKind::Person);
@@ -97,11 +98,12 @@ void generate_nexmark_person(const NexmarkConfig& config, int64_t event_number, 
   out.date_time = nexmark_timestamp_for_adjusted_number(config, adjusted);
   const auto current_size = static_cast<int64_t>(kFixedFieldSize + out.name.size() + out.email_address.size() +
                                                  out.credit_card.size() + out.city.size() + out.state.size());
-  out.extra.clear();
-  append_nexmark_extra(random, current_size, config.avg_person_byte_size, out.extra);
+  const int32_t length = draw_nexmark_extra_length(random, current_size, config.avg_person_byte_size);
+  return {random, length};
 }
 
-void generate_nexmark_auction(const NexmarkConfig& config, int64_t event_number, NexmarkAuction& out) {
+NexmarkExtraDraw generate_nexmark_auction_but_extra(const NexmarkConfig& config, int64_t event_number,
+                                                    NexmarkAuction& out) {
   const int64_t adjusted = nexmark_adjusted_event_number(config, event_number);
   const int64_t event_id = adjusted;
   check_kind(config, event_id, NexmarkEventKind::Auction);
@@ -127,11 +129,11 @@ void generate_nexmark_auction(const NexmarkConfig& config, int64_t event_number,
   out.reserve = out.initial_bid + next_nexmark_price(random);
   const auto current_size =
       static_cast<int64_t>(kFixedFieldSize + out.item_name.size() + out.description.size() + 5 * kFixedFieldSize);
-  out.extra.clear();
-  append_nexmark_extra(random, current_size, config.avg_auction_byte_size, out.extra);
+  const int32_t length = draw_nexmark_extra_length(random, current_size, config.avg_auction_byte_size);
+  return {random, length};
 }
 
-void generate_nexmark_bid(const NexmarkConfig& config, int64_t event_number, NexmarkBid& out) {
+NexmarkExtraDraw generate_nexmark_bid_but_extra(const NexmarkConfig& config, int64_t event_number, NexmarkBid& out) {
   const int64_t adjusted = nexmark_adjusted_event_number(config, event_number);
   const int64_t event_id = adjusted;
   check_kind(config, event_id, NexmarkEventKind::Bid);
@@ -170,9 +172,31 @@ void generate_nexmark_bid(const NexmarkConfig& config, int64_t event_number, Nex
     }
   }
   out.date_time = nexmark_timestamp_for_adjusted_number(config, adjusted);
-  out.extra.clear();
   // The size counts 4 fixed fields only (channel and url are not counted, as in Flink).
-  append_nexmark_extra(random, 4 * kFixedFieldSize, config.avg_bid_byte_size, out.extra);
+  const int32_t length = draw_nexmark_extra_length(random, 4 * kFixedFieldSize, config.avg_bid_byte_size);
+  return {random, length};
+}
+
+namespace {
+
+template <typename Event>
+void write_extra(NexmarkExtraDraw draw, Event& out) {
+  out.extra.resize(static_cast<size_t>(draw.length));
+  write_nexmark_exact_string(draw.random, draw.length, out.extra.data());
+}
+
+}  // namespace
+
+void generate_nexmark_person(const NexmarkConfig& config, int64_t event_number, NexmarkPerson& out) {
+  write_extra(generate_nexmark_person_but_extra(config, event_number, out), out);
+}
+
+void generate_nexmark_auction(const NexmarkConfig& config, int64_t event_number, NexmarkAuction& out) {
+  write_extra(generate_nexmark_auction_but_extra(config, event_number, out), out);
+}
+
+void generate_nexmark_bid(const NexmarkConfig& config, int64_t event_number, NexmarkBid& out) {
+  write_extra(generate_nexmark_bid_but_extra(config, event_number, out), out);
 }
 
 NexmarkEvent generate_nexmark_event(const NexmarkConfig& config, int64_t event_number) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <variant>
 
+#include "ingest/java_random.h"
 #include "ingest/nexmark_config.h"
 
 namespace weir {
@@ -71,6 +72,20 @@ inline NexmarkEventKind nexmark_event_kind_of_number(const NexmarkConfig& config
 void generate_nexmark_person(const NexmarkConfig& config, int64_t event_number, NexmarkPerson& out);
 void generate_nexmark_auction(const NexmarkConfig& config, int64_t event_number, NexmarkAuction& out);
 void generate_nexmark_bid(const NexmarkConfig& config, int64_t event_number, NexmarkBid& out);
+
+// The same without the last field, `extra` (left untouched): they return its
+// draw, the event's JavaRandom positioned after every other field and the
+// extra's length, so a producer can write the chars in place with
+// write_nexmark_exact_string(draw.random, draw.length, ...).
+struct NexmarkExtraDraw {
+  JavaRandom random;
+  int32_t length;
+};
+NexmarkExtraDraw generate_nexmark_person_but_extra(const NexmarkConfig& config, int64_t event_number,
+                                                   NexmarkPerson& out);
+NexmarkExtraDraw generate_nexmark_auction_but_extra(const NexmarkConfig& config, int64_t event_number,
+                                                    NexmarkAuction& out);
+NexmarkExtraDraw generate_nexmark_bid_but_extra(const NexmarkConfig& config, int64_t event_number, NexmarkBid& out);
 
 // Event number k, whatever its kind.
 NexmarkEvent generate_nexmark_event(const NexmarkConfig& config, int64_t event_number);

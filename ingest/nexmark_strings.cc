@@ -39,28 +39,42 @@ void append_nexmark_string(JavaRandom& random, int32_t max_length, char special,
 void append_nexmark_exact_string(JavaRandom& random, int32_t length, std::string& out) {
   const size_t start = out.size();
   out.resize(start + static_cast<size_t>(length));
-  char* chars = out.data() + start;
+  write_nexmark_exact_string(random, length, out.data() + start);
+}
+
+void write_nexmark_exact_string(JavaRandom& random, int32_t length, char* chars) {
   // Java: a fresh rnd = nextInt() every 6 chars; each char is 'a' + rnd % 26,
-  // then rnd /= 26 (both truncating, as C++). Truncating division composes
-  // (trunc(trunc(a / b) / c) == trunc(a / (b * c))), so the 6 chars are 3
-  // independent pairs: the pair of v = a remainder mod 676 is 'a' + v % 26,
-  // 'a' + v / 26, looked up in a table.
-  static const auto pairs = [] {
-    std::array<std::array<char, 2>, 2 * 675 + 1> table{};
-    for (int32_t v = -675; v <= 675; ++v) {
-      table[static_cast<size_t>(v + 675)] = {static_cast<char>('a' + v % 26), static_cast<char>('a' + v / 26)};
+  // then rnd /= 26 (both truncating, as C++). With a = |rnd| and s its sign,
+  // the k-th char is 'a' + s * (digit k of a in base 26): truncating division
+  // is the division of the magnitude, sign applied. The 6 chars are 3 pairs
+  // of digits (a % 676, a / 676 % 676, a / 676^2 % 676), each looked up in
+  // the table of its sign: unsigned divisions by constants, no sign fix-ups.
+  // Branch-free (the sign is a coin flip): one table, the negative half at
+  // offset 676. The state lives in a local copy, so the char stores (which
+  // may alias anything) do not force it through memory each step.
+  static constexpr auto pairs = [] {
+    std::array<std::array<char, 2>, 2 * 676> table{};
+    for (int32_t v = 0; v < 676; ++v) {
+      table[static_cast<size_t>(v)] = {static_cast<char>('a' + v % 26), static_cast<char>('a' + v / 26)};
+      table[static_cast<size_t>(676 + v)] = {static_cast<char>('a' - v % 26), static_cast<char>('a' - v / 26)};
     }
     return table;
   }();
+  JavaRandom local = random;
   int32_t i = 0;
   for (; i + 6 <= length; i += 6) {
-    const int32_t rnd = random.next_int();
-    const int32_t q2 = rnd / 676;
-    const int32_t q4 = rnd / 456976;
-    std::memcpy(chars + i, pairs[static_cast<size_t>(rnd % 676 + 675)].data(), 2);
-    std::memcpy(chars + i + 2, pairs[static_cast<size_t>(q2 % 676 + 675)].data(), 2);
-    std::memcpy(chars + i + 4, pairs[static_cast<size_t>(q4 % 676 + 675)].data(), 2);
+    const int32_t rnd = local.next_int();
+    const auto sign = static_cast<uint32_t>(rnd >> 31);  // all ones when negative
+    // |rnd| as unsigned (INT32_MIN gives 2^31, exactly).
+    const uint32_t magnitude = (static_cast<uint32_t>(rnd) ^ sign) - sign;
+    const uint32_t half = sign & 676u;
+    const uint32_t q2 = magnitude / 676;
+    const uint32_t q4 = magnitude / 456976;
+    std::memcpy(chars + i, pairs[magnitude - q2 * 676 + half].data(), 2);
+    std::memcpy(chars + i + 2, pairs[q2 - q4 * 676 + half].data(), 2);
+    std::memcpy(chars + i + 4, pairs[q4 % 676 + half].data(), 2);
   }
+  random = local;
   if (i < length) {
     int32_t rnd = random.next_int();
     for (; i < length; ++i) {
@@ -70,13 +84,12 @@ void append_nexmark_exact_string(JavaRandom& random, int32_t length, std::string
   }
 }
 
-void append_nexmark_extra(JavaRandom& random, int64_t current_size, int64_t desired_average_size, std::string& out) {
-  if (current_size > desired_average_size) return;
+int32_t draw_nexmark_extra_length(JavaRandom& random, int64_t current_size, int64_t desired_average_size) {
+  if (current_size > desired_average_size) return 0;
   const auto average = static_cast<int32_t>(desired_average_size - current_size);
   const auto delta = static_cast<int32_t>(java_round_non_negative(average * 0.2));
   const int32_t min_size = average - delta;
-  const int32_t size = min_size + (delta == 0 ? 0 : random.next_int(2 * delta));
-  append_nexmark_exact_string(random, size, out);
+  return min_size + (delta == 0 ? 0 : random.next_int(2 * delta));
 }
 
 int64_t next_nexmark_price(JavaRandom& random) {

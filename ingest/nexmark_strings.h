@@ -32,12 +32,15 @@ inline void append_nexmark_string(JavaRandom& random, int32_t max_length, std::s
 // nextInt() every 6 chars, each char 'a' + rnd % 26 with Java's signed
 // remainder (so 'H'..'z').
 void append_nexmark_exact_string(JavaRandom& random, int32_t length, std::string& out);
+// The same chars written to out[0, length).
+void write_nexmark_exact_string(JavaRandom& random, int32_t length, char* out);
 
-// StringsGenerator.nextExtra(random, currentSize, desiredAverageSize):
-// nothing (and no draw) when currentSize > desiredAverageSize; else a string
-// of avg - delta + nextInt(2 * delta) chars (no draw when delta == 0), with
-// avg = desired - current and delta = round(avg * 0.2).
-void append_nexmark_extra(JavaRandom& random, int64_t current_size, int64_t desired_average_size, std::string& out);
+// StringsGenerator.nextExtra(random, currentSize, desiredAverageSize) in two
+// halves. This one draws the length: 0 (and no draw) when currentSize >
+// desiredAverageSize; else avg - delta + nextInt(2 * delta) (no draw when
+// delta == 0), with avg = desired - current and delta = round(avg * 0.2).
+// The chars are then nextExactString's: write_nexmark_exact_string.
+int32_t draw_nexmark_extra_length(JavaRandom& random, int64_t current_size, int64_t desired_average_size);
 
 // PriceGenerator.nextPrice: Math.round(10^(nextDouble() * 6) * 100).
 int64_t next_nexmark_price(JavaRandom& random);

@@ -121,16 +121,6 @@ void Column::append_bool(bool value) {
   grow_validity(++size_);
 }
 
-void Column::append_string(std::string_view value) {
-  WEIR_CHECK(type_ == DataType::String);
-  const int64_t start = offsets_.as<int64_t>()[size_];
-  bytes_.resize(static_cast<size_t>(start) + value.size());
-  if (!value.empty()) std::memcpy(bytes_.data() + start, value.data(), value.size());
-  offsets_.resize((size_ + 2) * sizeof(int64_t));
-  offsets_.as<int64_t>()[size_ + 1] = start + static_cast<int64_t>(value.size());
-  grow_validity(++size_);
-}
-
 void Column::append_null() {
   switch (type_) {
     case DataType::Int64:

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "memory/aligned_buffer.h"
@@ -49,7 +50,22 @@ class Column {
     grow_validity(++size_);
   }
   void append_bool(bool value);
-  void append_string(std::string_view value);
+  void append_string(std::string_view value) {
+    char* bytes = append_string_uninitialized(value.size());
+    if (!value.empty()) std::memcpy(bytes, value.data(), value.size());
+  }
+  // Appends a string row of `bytes` bytes and returns where to write them
+  // (valid until the column changes again): a producer that builds the
+  // bytes in place (e.g. a generator) skips a copy.
+  char* append_string_uninitialized(size_t bytes) {
+    WEIR_CHECK(type_ == DataType::String);
+    const int64_t start = offsets_.as<int64_t>()[size_];
+    bytes_.resize(static_cast<size_t>(start) + bytes);
+    offsets_.resize((size_ + 2) * sizeof(int64_t));
+    offsets_.as<int64_t>()[size_ + 1] = start + static_cast<int64_t>(bytes);
+    grow_validity(++size_);
+    return reinterpret_cast<char*>(bytes_.data()) + start;
+  }
   void append_null();
 
   // Makes this column a zero-copy view of rows [first_row, first_row + rows)
