@@ -69,8 +69,10 @@ class JavaRandom {
     return static_cast<double>(high + low) * 0x1.0p-53;
   }
 
-  // The 48-bit state (for tests).
+  // The 48-bit state, e.g. for kernels that draw from it
+  // (kernels/java_random_chars.h); set_state takes one such state back.
   uint64_t state() const { return state_; }
+  void set_state(uint64_t state) { state_ = state & kMask; }
 
  private:
   // The rare rejection loop of next_int(bound): draws again until accepted.

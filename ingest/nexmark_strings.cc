@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "kernels/java_random_chars.h"
+
 namespace weir {
 
 namespace {
@@ -43,45 +45,9 @@ void append_nexmark_exact_string(JavaRandom& random, int32_t length, std::string
 }
 
 void write_nexmark_exact_string(JavaRandom& random, int32_t length, char* chars) {
-  // Java: a fresh rnd = nextInt() every 6 chars; each char is 'a' + rnd % 26,
-  // then rnd /= 26 (both truncating, as C++). With a = |rnd| and s its sign,
-  // the k-th char is 'a' + s * (digit k of a in base 26): truncating division
-  // is the division of the magnitude, sign applied. The 6 chars are 3 pairs
-  // of digits (a % 676, a / 676 % 676, a / 676^2 % 676), each looked up in
-  // the table of its sign: unsigned divisions by constants, no sign fix-ups.
-  // Branch-free (the sign is a coin flip): one table, the negative half at
-  // offset 676. The state lives in a local copy, so the char stores (which
-  // may alias anything) do not force it through memory each step.
-  static constexpr auto pairs = [] {
-    std::array<std::array<char, 2>, 2 * 676> table{};
-    for (int32_t v = 0; v < 676; ++v) {
-      table[static_cast<size_t>(v)] = {static_cast<char>('a' + v % 26), static_cast<char>('a' + v / 26)};
-      table[static_cast<size_t>(676 + v)] = {static_cast<char>('a' - v % 26), static_cast<char>('a' - v / 26)};
-    }
-    return table;
-  }();
-  JavaRandom local = random;
-  int32_t i = 0;
-  for (; i + 6 <= length; i += 6) {
-    const int32_t rnd = local.next_int();
-    const auto sign = static_cast<uint32_t>(rnd >> 31);  // all ones when negative
-    // |rnd| as unsigned (INT32_MIN gives 2^31, exactly).
-    const uint32_t magnitude = (static_cast<uint32_t>(rnd) ^ sign) - sign;
-    const uint32_t half = sign & 676u;
-    const uint32_t q2 = magnitude / 676;
-    const uint32_t q4 = magnitude / 456976;
-    std::memcpy(chars + i, pairs[magnitude - q2 * 676 + half].data(), 2);
-    std::memcpy(chars + i + 2, pairs[q2 - q4 * 676 + half].data(), 2);
-    std::memcpy(chars + i + 4, pairs[q4 % 676 + half].data(), 2);
-  }
-  random = local;
-  if (i < length) {
-    int32_t rnd = random.next_int();
-    for (; i < length; ++i) {
-      chars[i] = static_cast<char>('a' + rnd % 26);
-      rnd /= 26;
-    }
-  }
+  uint64_t state = random.state();
+  kernels::JavaRandomExactChars(&state, static_cast<size_t>(length), chars);
+  random.set_state(state);
 }
 
 int32_t draw_nexmark_extra_length(JavaRandom& random, int64_t current_size, int64_t desired_average_size) {

@@ -6,6 +6,7 @@
 #define HWY_TARGET_INCLUDE "kernels/key_hash.cc"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
+#include "kernels/mul_low64-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace weir {
@@ -29,32 +30,15 @@ void HashKeyWordsScalar(const uint64_t* HWY_RESTRICT words, size_t rows, size_t 
 using D = hn::ScalableTag<uint64_t>;
 using V = hn::Vec<D>;
 
-// The low 64 bits of a * b, for b a constant given as a vector.
-HWY_INLINE V MulLow(V a, V b) {
-#if HWY_TARGET <= HWY_AVX3
-  return a * b;  // vpmullq
-#else
-  // a * b mod 2^64 = lo(a) * lo(b) + ((hi(a) * lo(b) + lo(a) * hi(b)) << 32),
-  // from the 32 x 32 -> 64-bit products of the low halves of each lane.
-  const D d;
-  const hn::Repartition<uint32_t, D> d32;
-  const V low = hn::MulEven(hn::BitCast(d32, a), hn::BitCast(d32, b));
-  const V cross_a = hn::MulEven(hn::BitCast(d32, hn::ShiftRight<32>(a)), hn::BitCast(d32, b));
-  const V cross_b = hn::MulEven(hn::BitCast(d32, a), hn::BitCast(d32, hn::ShiftRight<32>(b)));
-  (void)d;
-  return hn::Add(low, hn::ShiftLeft<32>(hn::Add(cross_a, cross_b)));
-#endif
-}
-
 HWY_INLINE V Step(V h, V word, V multiplier) {
-  return hn::Add(MulLow(hn::Xor(h, word), multiplier), hn::ShiftRight<29>(h));
+  return hn::Add(MulLow64(hn::Xor(h, word), multiplier), hn::ShiftRight<29>(h));
 }
 
 HWY_INLINE V Mix(V h, V mix1, V mix2) {
   h = hn::Xor(h, hn::ShiftRight<33>(h));
-  h = MulLow(h, mix1);
+  h = MulLow64(h, mix1);
   h = hn::Xor(h, hn::ShiftRight<33>(h));
-  h = MulLow(h, mix2);
+  h = MulLow64(h, mix2);
   return hn::Xor(h, hn::ShiftRight<33>(h));
 }
 
