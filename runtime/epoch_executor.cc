@@ -319,7 +319,7 @@ class EpochExecutor::Impl {
   // kept rows into `output`.
   void project_morsel(Batch& batch, Batch& output, WorkerState& worker) {
     if (worker.filter) worker.filter->filter(batch, batch.selection());
-    fragment_.projection->project(batch, batch.selection(), *worker.projection, output);
+    fragment_.projection->project_consuming(batch, batch.selection(), *worker.projection, output);
     output.first_row_ordinal = batch.first_row_ordinal;
   }
 

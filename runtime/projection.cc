@@ -1,5 +1,6 @@
 #include "runtime/projection.h"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 #include <utility>
@@ -80,6 +81,14 @@ Projection::Projection(std::vector<SelectItem> items) : items_(std::move(items))
   std::vector<Field> fields;
   for (const SelectItem& item : items_) fields.push_back({item.output_name, item.expression->type()});
   output_schema_ = std::make_shared<const Schema>(std::move(fields));
+  std::vector<size_t> moved;
+  for (const SelectItem& item : items_) {
+    const Expression& expression = *item.expression;
+    const bool first = expression.kind() == ExpressionKind::ColumnRef &&
+                       std::find(moved.begin(), moved.end(), expression.column_index()) == moved.end();
+    moves_from_.push_back(first ? static_cast<std::ptrdiff_t>(expression.column_index()) : -1);
+    if (first) moved.push_back(expression.column_index());
+  }
 }
 
 std::unique_ptr<Projection::LocalState> Projection::make_local_state(MemoryTracker* tracker) const {
@@ -91,6 +100,23 @@ std::unique_ptr<Projection::LocalState> Projection::make_local_state(MemoryTrack
 void Projection::project(const Batch& batch, const SelectionVector& selection, LocalState& local,
                          Batch& out) const {
   for (size_t i = 0; i < items_.size(); ++i) local.evaluators[i].evaluate_into(batch, selection, out.column(i));
+  out.set_num_rows(selection.size());
+}
+
+void Projection::project_consuming(Batch& batch, const SelectionVector& selection, LocalState& local,
+                                   Batch& out) const {
+  // Ascending distinct row indices: as many as the rows means every row.
+  if (selection.size() != batch.num_rows()) {
+    project(batch, selection, local, out);
+    return;
+  }
+  // Copies first: an expression may read a column that a later step moves.
+  for (size_t i = 0; i < items_.size(); ++i) {
+    if (moves_from_[i] < 0) local.evaluators[i].evaluate_into(batch, selection, out.column(i));
+  }
+  for (size_t i = 0; i < items_.size(); ++i) {
+    if (moves_from_[i] >= 0) std::swap(out.column(i), batch.column(static_cast<size_t>(moves_from_[i])));
+  }
   out.set_num_rows(selection.size());
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,8 +48,20 @@ class Projection {
   // (cleared by the caller, with output_schema()) and sets its row count.
   void project(const Batch& batch, const SelectionVector& selection, LocalState& local, Batch& out) const;
 
+  // The same for a batch whose rows are not needed afterwards (the
+  // executor's morsels): when `selection` is every row, a column selected
+  // as is moves into `out` instead of being copied, and `batch` receives
+  // out's previous (cleared) column, keeping its capacity for the next
+  // morsel. `batch` is then left with those columns exchanged.
+  void project_consuming(Batch& batch, const SelectionVector& selection, LocalState& local, Batch& out) const;
+
  private:
   std::vector<SelectItem> items_;
+  // moves_from_[i]: the input column item i moves from when it is a plain
+  // column reference and the first item that names that column; -1 otherwise
+  // (copied). A column referenced again is copied by its later items, which
+  // are evaluated before any move.
+  std::vector<std::ptrdiff_t> moves_from_;
   std::shared_ptr<const Schema> output_schema_;
 };
 

@@ -65,6 +65,10 @@ const std::vector<SelectCase>& select_items() {
       {"v > 0 AS positive", [](const Row& r) -> Cell { return r.v ? Cell(*r.v > 0 ? "true" : "false") : std::nullopt; }},
       {"'a AS b' AS label", [](const Row&) -> Cell { return std::string("a AS b"); }},
       {"v % 0 AS never", [](const Row&) -> Cell { return std::nullopt; }},
+      // A column selected twice as is: moved once, copied once (Projection::project_consuming).
+      {"v AS v_again", [](const Row& r) -> Cell { return r.v ? Cell(std::to_string(*r.v)) : std::nullopt; }},
+      {"s AS s_again",
+       [](const Row& r) -> Cell { return r.s ? Cell(r.s->empty() ? "\"\"" : *r.s) : std::nullopt; }},
   };
   return items;
 }
