@@ -200,6 +200,9 @@ void AggregateStateLayout::update_single_group(const std::vector<const Column*>&
     partial = reinterpret_cast<uint8_t*>((reinterpret_cast<uintptr_t>(partial_heap.data()) + 15) & ~uintptr_t{15});
   }
   initialize(partial);
+  const Column* reduced_column = nullptr;  // the column int_/float_reduction hold the reduction of
+  Int64Reduction int_reduction;
+  Float64Reduction float_reduction;
   for (size_t a = 0; a < specs_.size(); ++a) {
     const AggregateSpec& spec = specs_[a];
     uint8_t* state = partial + offsets_[a];
@@ -218,8 +221,13 @@ void AggregateStateLayout::update_single_group(const std::vector<const Column*>&
     }
     const uint64_t* validity = column.has_nulls() ? column.validity_words() : nullptr;
     const uint32_t* selection = all_rows ? nullptr : rows;
+    // One pass per column: the kernels compute count, sum, min and max
+    // together, so aggregates over the column reduced last reuse its result.
+    const bool reduce = &column != reduced_column;
+    reduced_column = &column;
     if (spec.input_type == DataType::Float64) {
-      const Float64Reduction r = reduce_float64(column.float64_data(), validity, selection, count);
+      if (reduce) float_reduction = reduce_float64(column.float64_data(), validity, selection, count);
+      const Float64Reduction& r = float_reduction;
       switch (spec.kind) {
         case AggregateKind::Count:
           reinterpret_cast<CountState*>(state)->count = static_cast<int64_t>(r.count);
@@ -241,7 +249,8 @@ void AggregateStateLayout::update_single_group(const std::vector<const Column*>&
         }
       }
     } else {
-      const Int64Reduction r = reduce_int64(column.int64_data(), validity, selection, count);
+      if (reduce) int_reduction = reduce_int64(column.int64_data(), validity, selection, count);
+      const Int64Reduction& r = int_reduction;
       switch (spec.kind) {
         case AggregateKind::Count:
           reinterpret_cast<CountState*>(state)->count = static_cast<int64_t>(r.count);
