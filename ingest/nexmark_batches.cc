@@ -58,6 +58,12 @@ void reserve_string_columns(Batch& batch, size_t added_rows, const std::array<si
   }
 }
 
+// The `extra` field, its chars written in place into the column.
+void append_extra(NexmarkExtraDraw& draw, Column& column) {
+  write_nexmark_exact_string(draw.random, draw.length,
+                             column.append_string_uninitialized(static_cast<size_t>(draw.length)));
+}
+
 }  // namespace
 
 std::shared_ptr<const Schema> nexmark_person_schema() {
@@ -145,8 +151,7 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
         batch.column(kPersonCard).append_string(person.credit_card);
         batch.column(kPersonCity).append_string(person.city);
         batch.column(kPersonState).append_string(person.state);
-        write_nexmark_exact_string(draw.random, draw.length,
-                                   batch.column(kPersonExtra).append_string_uninitialized(static_cast<size_t>(draw.length)));
+        append_extra(draw, batch.column(kPersonExtra));
         break;
       }
       case NexmarkEventKind::Auction: {
@@ -162,8 +167,7 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
         Batch& batch = out.auction;
         batch.column(kAuctionItemName).append_string(auction.item_name);
         batch.column(kAuctionDescription).append_string(auction.description);
-        write_nexmark_exact_string(draw.random, draw.length,
-                                   batch.column(kAuctionExtra).append_string_uninitialized(static_cast<size_t>(draw.length)));
+        append_extra(draw, batch.column(kAuctionExtra));
         break;
       }
       case NexmarkEventKind::Bid: {
@@ -176,8 +180,7 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
         Batch& batch = out.bid;
         batch.column(kBidChannel).append_string(bid.channel);
         batch.column(kBidUrl).append_string(bid.url);
-        write_nexmark_exact_string(draw.random, draw.length,
-                                   batch.column(kBidExtra).append_string_uninitialized(static_cast<size_t>(draw.length)));
+        append_extra(draw, batch.column(kBidExtra));
         break;
       }
     }

@@ -181,8 +181,8 @@ namespace {
 
 template <typename Event>
 void write_extra(NexmarkExtraDraw draw, Event& out) {
-  out.extra.resize(static_cast<size_t>(draw.length));
-  write_nexmark_exact_string(draw.random, draw.length, out.extra.data());
+  out.extra.clear();
+  append_nexmark_exact_string(draw.random, draw.length, out.extra);
 }
 
 }  // namespace
