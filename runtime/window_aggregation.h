@@ -145,9 +145,10 @@ class WindowAggregation {
                    const ParallelFor& parallel_for) const;
 
   // Appends `rows` output rows, append(begin, count, batch) adding rows
-  // [begin, begin + count) to `batch`, in chunks of at most kEmitBatchRows
-  // handed to `write` in order; built on the workers of `parallel_for` when
-  // there are several chunks.
+  // [begin, begin + count) to `batch` (called for cache-sized pieces, each
+  // building all its columns), in chunks of at most kEmitBatchRows handed to
+  // `write` in order; built on the workers of `parallel_for` when there are
+  // several chunks.
   void emit_in_chunks(size_t rows, const std::function<void(size_t, size_t, Batch&)>& append, Batch& out,
                       const std::function<void(Batch&)>& write, MemoryTracker* tracker,
                       const ParallelFor& parallel_for) const;

@@ -1,0 +1,163 @@
+// Results with more rows than one emission chunk (64K rows, built in
+// cache-sized pieces of 2K, on several workers): a group-by with int64 keys
+// (direct indexing), with string keys (hash table), and session windows,
+// each equal to a row-at-a-time reference on 1 and 2 threads, whole or in
+// micro-batches.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "ingest/memory_sink.h"
+#include "ingest/memory_source.h"
+#include "runtime/pipeline_builder.h"
+
+namespace weir {
+namespace {
+
+struct Event {
+  int64_t ts;
+  int64_t key;
+  int64_t value;
+};
+
+std::vector<Event> random_events(size_t count, int64_t keys, uint64_t seed) {
+  std::mt19937_64 random(seed);
+  std::vector<Event> events(count);
+  int64_t ts = 1767225600000;
+  for (Event& e : events) {
+    ts += static_cast<int64_t>(random() % 3);
+    e.ts = ts;
+    e.key = static_cast<int64_t>(random() % static_cast<uint64_t>(keys)) * 7 - 1000;
+    e.value = static_cast<int64_t>(random() % 2001) - 1000;
+  }
+  return events;
+}
+
+std::shared_ptr<const Batch> table_of(const std::vector<Event>& events) {
+  auto table = std::make_shared<Batch>(std::make_shared<const Schema>(std::vector<Field>{
+      {"ts", DataType::Timestamp}, {"k", DataType::Int64}, {"ks", DataType::String}, {"v", DataType::Int64}}));
+  for (const Event& e : events) {
+    table->column(0).append_int64(e.ts);
+    table->column(1).append_int64(e.key);
+    table->column(2).append_string("key-" + std::to_string(e.key));
+    table->column(3).append_int64(e.value);
+  }
+  table->set_num_rows(events.size());
+  return table;
+}
+
+std::string cell(const Column& column, size_t row) {
+  if (column.type() == DataType::String) return std::string(column.string_at(row));
+  return std::to_string(column.int64_data()[row]);
+}
+
+std::vector<std::string> run(const std::shared_ptr<const Batch>& table, PipelineBuilder& builder, size_t threads,
+                             uint64_t rows_per_trigger) {
+  auto sink = std::make_unique<MemorySink>();
+  MemorySink* sink_view = sink.get();
+  builder.source(std::make_unique<MemorySource>(table, "events")).sink(std::move(sink));
+  const auto pipeline = builder.build();
+  RunOptions options;
+  options.threads = threads;
+  if (rows_per_trigger != 0) {
+    options.trigger = {TriggerKind::ProcessingTime, 0};
+    options.max_rows_per_trigger = rows_per_trigger;
+  }
+  const RunSummary summary = pipeline->run(options);
+  EXPECT_EQ(summary.rows_late, 0u);
+  std::vector<std::string> lines;
+  for (const Batch& batch : sink_view->batches()) {
+    for (size_t r = 0; r < batch.num_rows(); ++r) {
+      std::string line;
+      for (size_t c = 0; c < batch.num_columns(); ++c) line += (c > 0 ? "," : "") + cell(batch.column(c), r);
+      lines.push_back(line);
+    }
+  }
+  return lines;
+}
+
+struct Totals {
+  int64_t count = 0;
+  int64_t sum = 0;
+  int64_t max = 0;
+  void add(int64_t v) {
+    max = count == 0 ? v : std::max(max, v);
+    ++count;
+    sum += v;
+  }
+  std::string text() const { return std::to_string(count) + "," + std::to_string(sum) + "," + std::to_string(max); }
+};
+
+TEST(LargeEmission, GroupByWithManyInt64AndStringKeysEqualsTheReference) {
+  const std::vector<Event> events = random_events(400'000, 150'000, 11);
+  const auto table = table_of(events);
+  std::map<int64_t, Totals> by_key;
+  std::map<std::string, Totals> by_string;
+  for (const Event& e : events) {
+    by_key[e.key].add(e.value);
+    by_string["key-" + std::to_string(e.key)].add(e.value);
+  }
+  std::vector<std::string> expected_int, expected_string;
+  for (const auto& [key, totals] : by_key) expected_int.push_back(std::to_string(key) + "," + totals.text());
+  for (const auto& [key, totals] : by_string) expected_string.push_back(key + "," + totals.text());
+  ASSERT_GT(expected_int.size(), 100'000u);
+
+  for (size_t threads : {1, 2}) {
+    for (const char* key : {"k", "ks"}) {
+      PipelineBuilder builder;
+      builder.group_by({key}).aggregate("count(*) AS n").aggregate("sum(v) AS total").aggregate("max(v) AS high");
+      const std::vector<std::string> lines = run(table, builder, threads, 0);
+      EXPECT_EQ(lines, std::string(key) == "k" ? expected_int : expected_string) << key << ", threads " << threads;
+    }
+  }
+}
+
+TEST(LargeEmission, ManySessionsEqualTheReference) {
+  // 300,000 events over 90,000 keys in about 300 s of event time, gap 1 s:
+  // most sessions hold one or two rows, so there are far more than 64K.
+  const std::vector<Event> events = random_events(300'000, 90'000, 12);
+  const auto table = table_of(events);
+  constexpr int64_t kGap = 1'000;
+  // Reference: each key's rows in time order, split where the next row is
+  // at least a gap after the previous one.
+  std::map<int64_t, std::vector<const Event*>> rows_of_key;
+  for (const Event& e : events) rows_of_key[e.key].push_back(&e);
+  std::vector<std::tuple<int64_t, int64_t, int64_t, std::string>> sessions;  // end, start, key, totals
+  for (auto& [key, rows] : rows_of_key) {
+    std::stable_sort(rows.begin(), rows.end(), [](const Event* a, const Event* b) { return a->ts < b->ts; });
+    size_t first = 0;
+    while (first < rows.size()) {
+      Totals totals;
+      size_t last = first;
+      totals.add(rows[first]->value);
+      while (last + 1 < rows.size() && rows[last + 1]->ts < rows[last]->ts + kGap) totals.add(rows[++last]->value);
+      sessions.emplace_back(rows[last]->ts + kGap, rows[first]->ts, key, totals.text());
+      first = last + 1;
+    }
+  }
+  std::sort(sessions.begin(), sessions.end());  // emission order: end, start, key
+  std::vector<std::string> expected;
+  for (const auto& [end, start, key, totals] : sessions) {
+    expected.push_back(std::to_string(start) + "," + std::to_string(end) + "," + std::to_string(key) + "," + totals);
+  }
+  ASSERT_GT(expected.size(), 100'000u);
+
+  for (size_t threads : {1, 2}) {
+    for (uint64_t rows_per_trigger : {uint64_t{0}, uint64_t{70'000}}) {
+      PipelineBuilder builder;
+      builder.event_time("ts", 0).session_window(kGap).group_by({"k"}).aggregate("count(*) AS n").aggregate(
+          "sum(v) AS total").aggregate("max(v) AS high");
+      EXPECT_EQ(run(table, builder, threads, rows_per_trigger), expected)
+          << "threads " << threads << ", rows per trigger " << rows_per_trigger;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace weir
