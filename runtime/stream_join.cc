@@ -1,0 +1,255 @@
+#include "runtime/stream_join.h"
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include "kernels/key_hash.h"
+#include "runtime/errors.h"
+
+namespace weir {
+namespace {
+
+constexpr size_t kOutputBatchRows = 64 * 1024;
+
+size_t partition_of(int64_t key) {
+  const uint64_t words[1] = {static_cast<uint64_t>(key)};
+  return static_cast<size_t>(kernels::HashKeyWordsOne(words, 1) >> 59) % StreamJoin::kPartitions;
+}
+
+// Appends rows[0, count) of `from` (key, ordinal, carried columns) to
+// `to`'s rows; the ordinal of row r is first_ordinal + r.
+void append_rows(const Batch& from, const std::vector<size_t>& columns, size_t key_column, uint64_t first_ordinal,
+                 const uint32_t* rows, size_t count, StreamJoin::SideRows& to) {
+  const Column& key = from.column(key_column);
+  for (size_t i = 0; i < count; ++i) {
+    const uint32_t row = rows[i];
+    to.keys.push_back(key.int64_data()[row]);
+    to.ordinals.push_back(first_ordinal + row);
+    for (size_t c = 0; c < columns.size(); ++c) to.carried.column(c).append_rows(from.column(columns[c]), row, 1);
+  }
+  to.carried.set_num_rows(to.keys.size());
+}
+
+}  // namespace
+
+// One pair of the epoch: rows of the partition's left and right state.
+struct StreamJoin::Pair {
+  uint64_t later;    // the ordinal of the row that arrived later
+  uint64_t earlier;  // the other row's
+  uint8_t later_side;  // 0: the later row is the left one (ties: left first)
+  uint32_t left_row;
+  uint32_t right_row;
+  uint32_t partition;
+  bool operator<(const Pair& other) const {
+    if (later != other.later) return later < other.later;
+    if (earlier != other.earlier) return earlier < other.earlier;
+    return later_side < other.later_side;
+  }
+};
+
+// The rows of one key-hash partition of both inputs, kept across epochs.
+struct StreamJoin::PartitionState {
+  PartitionState(const std::array<std::shared_ptr<const Schema>, 2>& schemas, MemoryTracker* tracker)
+      : rows{SideRows(schemas[0], tracker), SideRows(schemas[1], tracker)} {}
+  std::array<SideRows, 2> rows;
+  // newest[side]: key -> the newest row of that key + 1; previous[side][r]:
+  // the row of the same key before r, + 1 (0: none).
+  std::array<std::unordered_map<int64_t, uint32_t>, 2> newest;
+  std::array<std::vector<uint32_t>, 2> previous;
+  std::vector<Pair> pairs;  // the last combine's, in output order
+};
+
+StreamJoin::GlobalState::GlobalState() = default;
+StreamJoin::GlobalState::~GlobalState() = default;
+
+StreamJoin::StreamJoin(std::shared_ptr<const Schema> input, StreamJoinSpec spec)
+    : input_(std::move(input)), spec_(std::move(spec)) {
+  WEIR_CHECK(spec_.left_columns.size() == spec_.left_names.size());
+  WEIR_CHECK(spec_.right_columns.size() == spec_.right_names.size());
+  const size_t key_columns[2] = {spec_.left_key_column, spec_.right_key_column};
+  for (size_t side = 0; side < 2; ++side) {
+    WEIR_CHECK(key_columns[side] < input_->size());
+    const Field& key = input_->field(key_columns[side]);
+    if (!is_int64_backed(key.type)) {
+      throw ConfigError(std::string(side == 0 ? "left" : "right") + " join key " + key.name +
+                        ": expected an int64 or timestamp column, got " + std::string(data_type_name(key.type)));
+    }
+  }
+  std::vector<Field> output;
+  std::set<std::string> names;
+  for (size_t side = 0; side < 2; ++side) {
+    const auto& columns = side == 0 ? spec_.left_columns : spec_.right_columns;
+    const auto& column_names = side == 0 ? spec_.left_names : spec_.right_names;
+    std::vector<Field> carried;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      WEIR_CHECK(columns[c] < input_->size());
+      const Field field{column_names[c], input_->field(columns[c]).type};
+      if (!names.insert(field.name).second) {
+        throw ConfigError("join output column " + field.name + " appears twice (name one side's column AS another)");
+      }
+      carried.push_back(field);
+      output.push_back(field);
+    }
+    carried_schemas_[side] = std::make_shared<const Schema>(std::move(carried));
+  }
+  if (output.empty()) throw ConfigError("join: no output columns (carry at least one column of either side)");
+  output_schema_ = std::make_shared<const Schema>(std::move(output));
+}
+
+StreamJoin::~StreamJoin() = default;
+
+std::unique_ptr<StreamJoin::LocalState> StreamJoin::make_local_state(MemoryTracker* tracker) const {
+  auto local = std::make_unique<LocalState>();
+  local->parts.resize(kPartitions);
+  for (auto& part : local->parts) {
+    for (size_t side = 0; side < 2; ++side) part[side] = std::make_unique<SideRows>(carried_schemas_[side], tracker);
+  }
+  return local;
+}
+
+std::unique_ptr<StreamJoin::GlobalState> StreamJoin::make_global_state(MemoryTracker* tracker) const {
+  auto global = std::make_unique<GlobalState>();
+  for (size_t p = 0; p < kPartitions; ++p) {
+    global->partitions.push_back(std::make_unique<PartitionState>(carried_schemas_, tracker));
+  }
+  return global;
+}
+
+void StreamJoin::consume(const Batch& batch, const uint32_t* left_rows, size_t left_count,
+                         const uint32_t* right_rows, size_t right_count, LocalState& local) const {
+  const uint32_t* rows[2] = {left_rows, right_rows};
+  const size_t counts[2] = {left_count, right_count};
+  const size_t key_columns[2] = {spec_.left_key_column, spec_.right_key_column};
+  std::array<std::vector<uint32_t>, kPartitions> by_partition;
+  for (size_t side = 0; side < 2; ++side) {
+    if (counts[side] == 0) continue;
+    const Column& key = batch.column(key_columns[side]);
+    const int64_t* keys = key.int64_data();
+    for (auto& list : by_partition) list.clear();
+    for (size_t i = 0; i < counts[side]; ++i) {
+      const uint32_t row = rows[side][i];
+      if (!key.is_valid(row)) continue;
+      by_partition[partition_of(keys[row])].push_back(row);
+    }
+    const auto& columns = side == 0 ? spec_.left_columns : spec_.right_columns;
+    for (size_t p = 0; p < kPartitions; ++p) {
+      if (by_partition[p].empty()) continue;
+      append_rows(batch, columns, key_columns[side], batch.first_row_ordinal, by_partition[p].data(),
+                  by_partition[p].size(), *local.parts[p][side]);
+    }
+  }
+}
+
+void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_t partition,
+                                   PartitionState& state) const {
+  state.pairs.clear();
+  // The epoch's rows of this partition, in stream order (left before right
+  // for a row in both inputs).
+  struct Arrival {
+    uint64_t ordinal;
+    uint8_t side;
+    uint32_t local;
+    uint32_t row;
+  };
+  std::vector<Arrival> arrivals;
+  for (size_t l = 0; l < locals.size(); ++l) {
+    for (uint8_t side = 0; side < 2; ++side) {
+      const SideRows& rows = *locals[l]->parts[partition][side];
+      for (size_t r = 0; r < rows.size(); ++r) {
+        arrivals.push_back({rows.ordinals[r], side, static_cast<uint32_t>(l), static_cast<uint32_t>(r)});
+      }
+    }
+  }
+  std::sort(arrivals.begin(), arrivals.end(), [](const Arrival& a, const Arrival& b) {
+    return a.ordinal != b.ordinal ? a.ordinal < b.ordinal : a.side < b.side;
+  });
+  for (const Arrival& arrival : arrivals) {
+    const uint8_t side = arrival.side;
+    const uint8_t other = 1 - side;
+    const SideRows& from = *locals[arrival.local]->parts[partition][side];
+    const int64_t key = from.keys[arrival.row];
+    // Match the other input's rows of this key (newest first; reversed so
+    // the pairs of this row come out oldest first).
+    const size_t first_pair = state.pairs.size();
+    if (const auto found = state.newest[other].find(key); found != state.newest[other].end()) {
+      for (uint32_t link = found->second; link != 0; link = state.previous[other][link - 1]) {
+        const uint32_t match = link - 1;
+        const uint32_t own_row = static_cast<uint32_t>(state.rows[side].size());
+        state.pairs.push_back({arrival.ordinal, state.rows[other].ordinals[match], side,
+                               side == 0 ? own_row : match, side == 0 ? match : own_row,
+                               static_cast<uint32_t>(partition)});
+      }
+    }
+    std::reverse(state.pairs.begin() + static_cast<std::ptrdiff_t>(first_pair), state.pairs.end());
+    // Keep the row.
+    SideRows& kept = state.rows[side];
+    const auto row = static_cast<uint32_t>(kept.size());
+    kept.keys.push_back(key);
+    kept.ordinals.push_back(arrival.ordinal);
+    for (size_t c = 0; c < kept.carried.num_columns(); ++c) {
+      kept.carried.column(c).append_rows(from.carried.column(c), arrival.row, 1);
+    }
+    auto [slot, inserted] = state.newest[side].try_emplace(key, row + 1);
+    state.previous[side].push_back(inserted ? 0 : slot->second);
+    slot->second = row + 1;
+  }
+  for (size_t side = 0; side < 2; ++side) state.rows[side].carried.set_num_rows(state.rows[side].size());
+}
+
+void StreamJoin::combine(const std::vector<LocalState*>& locals, GlobalState& global,
+                         const ParallelFor& parallel_for) const {
+  auto body = [&](size_t partition) { combine_partition(locals, partition, *global.partitions[partition]); };
+  if (parallel_for) {
+    parallel_for(kPartitions, body);
+  } else {
+    for (size_t p = 0; p < kPartitions; ++p) body(p);
+  }
+  for (LocalState* local : locals) {
+    for (auto& part : local->parts) {
+      for (auto& rows : part) {
+        rows->carried.clear();
+        rows->keys.clear();
+        rows->ordinals.clear();
+      }
+    }
+  }
+}
+
+uint64_t StreamJoin::emit(GlobalState& global, Sink& sink, MemoryTracker* tracker) const {
+  // Each partition's pairs are in output order: merge them.
+  std::vector<Pair> pairs;
+  for (const auto& partition : global.partitions) {
+    pairs.insert(pairs.end(), partition->pairs.begin(), partition->pairs.end());
+  }
+  std::sort(pairs.begin(), pairs.end());
+  Batch out(output_schema_, tracker);
+  const size_t left_width = spec_.left_columns.size();
+  auto flush = [&] {
+    if (out.column(0).size() == 0) return;
+    out.set_num_rows(out.column(0).size());
+    sink.write(out);
+    out.clear();
+  };
+  for (const Pair& pair : pairs) {
+    const PartitionState& state = *global.partitions[pair.partition];
+    for (size_t c = 0; c < left_width; ++c) {
+      out.column(c).append_rows(state.rows[0].carried.column(c), pair.left_row, 1);
+    }
+    for (size_t c = 0; c < spec_.right_columns.size(); ++c) {
+      out.column(left_width + c).append_rows(state.rows[1].carried.column(c), pair.right_row, 1);
+    }
+    if (out.column(0).size() >= kOutputBatchRows) flush();
+  }
+  flush();
+  for (const auto& partition : global.partitions) partition->pairs.clear();
+  return pairs.size();
+}
+
+uint64_t StreamJoin::state_rows(const GlobalState& global) {
+  uint64_t rows = 0;
+  for (const auto& partition : global.partitions) rows += partition->rows[0].size() + partition->rows[1].size();
+  return rows;
+}
+
+}  // namespace weir

@@ -1,0 +1,120 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "memory/memory_tracker.h"
+#include "runtime/batch.h"
+#include "runtime/parallel_for.h"
+#include "runtime/schema.h"
+#include "runtime/sink.h"
+
+namespace weir {
+
+// What a stream join joins: two inputs taken from one stream (the rows of
+// one source; the caller decides which rows belong to which input, e.g. by
+// event kind), matched on one int64-backed key column each, and the input
+// columns each side carries into the output.
+struct StreamJoinSpec {
+  size_t left_key_column = 0;
+  size_t right_key_column = 0;
+  std::vector<size_t> left_columns;  // input columns, in output order
+  std::vector<size_t> right_columns;
+  std::vector<std::string> left_names;  // their output names (all distinct)
+  std::vector<std::string> right_names;
+};
+
+// An incremental inner equi-join over an unbounded stream, with the rows of
+// both inputs kept as state across epochs (as Flink's regular join without a
+// state TTL). Every pair (l, r) whose keys are equal and not NULL is
+// produced exactly once, in the epoch that delivers the later of its two
+// rows, and the output is ordered by (ordinal of the later row, ordinal of
+// the earlier row, left before right): a total order on the stream, so the
+// output rows and their order do not depend on triggers, epoch cuts, morsel
+// sizes or thread counts (for a source with one partition; with several,
+// ordinals follow the cut order, and only the set of rows is invariant). A
+// row that belongs to both inputs joins the other input's earlier rows,
+// and itself.
+//
+// Output columns: the left input's carried columns, then the right's.
+//
+// Execution, with the contract of WindowAggregation:
+//   consume (worker threads, in parallel, morsels in any order): copies the
+//     key, ordinal and carried values of each input's rows into the
+//     worker's LocalState, split into partitions by a hash of the key.
+//   combine (driver thread, once per epoch, after every consume of the
+//     epoch): per partition, on the workers of `parallel_for`, orders the
+//     epoch's rows of every worker by ordinal and runs them through the
+//     partition's state: a row is matched against the other input's rows of
+//     its key, then kept. The epoch's pairs stay in the GlobalState.
+//   emit (driver thread, after combine): writes the epoch's joined rows to
+//     the sink in output order, and forgets the pairs.
+class StreamJoin {
+ public:
+  static constexpr size_t kPartitions = 32;
+
+  // Throws ConfigError when a key column is not int64-backed (int64,
+  // timestamp), or there are no output columns, or their names are not
+  // distinct.
+  StreamJoin(std::shared_ptr<const Schema> input, StreamJoinSpec spec);
+  ~StreamJoin();
+
+  const std::shared_ptr<const Schema>& output_schema() const { return output_schema_; }
+  const StreamJoinSpec& spec() const { return spec_; }
+
+  // One input's rows of one partition: keys, ordinals, carried values.
+  struct SideRows {
+    explicit SideRows(std::shared_ptr<const Schema> carried_schema, MemoryTracker* tracker)
+        : carried(std::move(carried_schema), tracker) {}
+    Batch carried;
+    std::vector<int64_t> keys;
+    std::vector<uint64_t> ordinals;
+    size_t size() const { return keys.size(); }
+  };
+
+  struct LocalState {
+    // parts[p][side]: rows consumed since the last combine (side 0 = left).
+    std::vector<std::array<std::unique_ptr<SideRows>, 2>> parts;
+  };
+  // The state of both inputs, per key-hash partition.
+  struct PartitionState;
+  struct GlobalState {
+    GlobalState();
+    ~GlobalState();
+    std::vector<std::unique_ptr<PartitionState>> partitions;
+  };
+
+  std::unique_ptr<LocalState> make_local_state(MemoryTracker* tracker) const;
+  std::unique_ptr<GlobalState> make_global_state(MemoryTracker* tracker) const;
+
+  // Takes rows left_rows[0, left_count) of `batch` into the left input and
+  // right_rows[0, right_count) into the right (either may be empty; a row
+  // may be in both). Rows with a NULL key are dropped: they match nothing.
+  void consume(const Batch& batch, const uint32_t* left_rows, size_t left_count, const uint32_t* right_rows,
+               size_t right_count, LocalState& local) const;
+
+  // Folds every local state's rows into the join state, producing the
+  // epoch's pairs, and empties the local states.
+  void combine(const std::vector<LocalState*>& locals, GlobalState& global, const ParallelFor& parallel_for) const;
+
+  // Writes the pairs of the last combine; returns the rows written.
+  uint64_t emit(GlobalState& global, Sink& sink, MemoryTracker* tracker) const;
+
+  // Rows kept in the state (both inputs), for summaries and tests.
+  static uint64_t state_rows(const GlobalState& global);
+
+ private:
+  struct Pair;
+  void combine_partition(const std::vector<LocalState*>& locals, size_t partition, PartitionState& state) const;
+
+  std::shared_ptr<const Schema> input_;
+  StreamJoinSpec spec_;
+  std::array<std::shared_ptr<const Schema>, 2> carried_schemas_;  // per side
+  std::shared_ptr<const Schema> output_schema_;
+};
+
+}  // namespace weir
