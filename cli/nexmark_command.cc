@@ -89,7 +89,7 @@ class CountingSink final : public Sink {
 RunSummary run_query(const NexmarkQuery& query, const NexmarkConfig& config, int64_t events,
                      const NexmarkArguments& arguments, size_t threads) {
   PipelineBuilder builder;
-  builder.source(std::make_unique<NexmarkSource>(config, query.stream, events));
+  builder.source(std::make_unique<NexmarkSource>(config, query.streams, events));
   query.define(builder);
   if (arguments.output) {
     builder.sink(std::make_unique<CsvSink>(CsvSinkOptions{*arguments.output}));

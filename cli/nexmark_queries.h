@@ -12,17 +12,20 @@ namespace weir {
 // The Nexmark queries Weir implements, defined with the public
 // PipelineBuilder API only (docs/nexmark.md "Queries implemented in Weir").
 // Each reads one stream of the Nexmark model (person, auction or bid rows,
-// ingest/nexmark_source.h); the caller adds the source and the sink.
+// ingest/nexmark_source.h), or several as one (a join's inputs); the caller
+// adds the source and the sink.
 //
 //   q0   bid: SELECT auction, bidder, price, dateTime, extra
 //   q1   bid: SELECT auction, bidder, 0.908 * price AS price, dateTime, extra
 //   q2   bid: SELECT auction, price WHERE auction % 123 = 0
+//   q3   person + auction: name, city, state of sellers in OR, ID or CA
+//        joined with the id of their auctions in category 10
 //   q11  bid: count(*) AS bid_count per bidder and session window (gap 10 s),
 //        watermark delay 4 s; columns window_start, window_end, bidder,
 //        bid_count
 struct NexmarkQuery {
   const char* name;
-  NexmarkEventKind stream;
+  std::vector<NexmarkEventKind> streams;  // in the order Person, Auction, Bid
   void (*define)(PipelineBuilder& builder);
 };
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ingest/nexmark_batches.h"
 #include "ingest/nexmark_config.h"
@@ -30,12 +31,20 @@ int64_t nexmark_kind_count_before(const NexmarkConfig& config, NexmarkEventKind 
 // number, so the stream is the same whatever the thread count, morsel size
 // or trigger.
 //
+// Several kinds (joins read two streams as one, as the Flink suite's
+// `nexmark` table): their events in event-number order, with the columns
+// `event_type` (0 person, 1 auction, 2 bid, as Flink's), `dateTime`, then
+// each chosen kind's other columns named `<kind>_<column>` (person_id,
+// auction_seller, bid_price, ...), NULL in the rows of the other kinds.
+//
 // Bounded, one partition; discover() and seal() do nothing.
 //
 // Contract: as Source (runtime/source.h); `config` must be validated.
 class NexmarkSource final : public Source {
  public:
   NexmarkSource(const NexmarkConfig& config, NexmarkEventKind kind, int64_t events);
+  // `kinds`: at least one, each once, in the order Person, Auction, Bid.
+  NexmarkSource(const NexmarkConfig& config, std::vector<NexmarkEventKind> kinds, int64_t events);
 
   std::shared_ptr<const Schema> schema() const override { return schema_; }
   void discover() override {}
@@ -46,12 +55,17 @@ class NexmarkSource final : public Source {
   void load(SourceMorsel& morsel, Batch& batch) const override;
   std::string describe() const override;
 
-  // The rows of the chosen kind among the events.
+  // The rows of the chosen kinds among the events.
   int64_t total_rows() const { return total_rows_; }
 
  private:
+  // Rows of the chosen kinds among event numbers [0, number).
+  int64_t rows_before(int64_t number) const;
+  // Several kinds: the generated events of a morsel as union rows.
+  void append_union_rows(const NexmarkBatches& generated, int64_t first_event, int64_t end_event, Batch& out) const;
+
   NexmarkConfig config_;
-  NexmarkEventKind kind_;
+  std::vector<NexmarkEventKind> kinds_;
   int64_t events_;
   std::shared_ptr<const Schema> schema_;
   int64_t total_rows_ = 0;

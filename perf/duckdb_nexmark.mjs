@@ -1,11 +1,11 @@
 // DuckDB side of perf/compare_nexmark_duckdb.sh: the Nexmark queries Weir
 // implements (docs/nexmark.md "Queries implemented in Weir"), in SQL over the
-// bid.csv written by `weir nexmark --dump`, each written as CSV with COPY in
+// CSV files written by `weir nexmark --dump`, each written as CSV with COPY in
 // the column order and formats of Weir's output (timestamps as ISO-8601 UTC
 // with milliseconds and a Z).
 //
 // Usage: node perf/duckdb_nexmark.mjs DUMP_DIR OUT_DIR QUERY...
-// Writes OUT_DIR/duckdb-<query>.csv for each query (q0, q1, q2, q11) and
+// Writes OUT_DIR/duckdb-<query>.csv for each query (q0, q1, q2, q3, q11) and
 // prints `query=<q> duckdb_seconds=<s>` per query.
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -23,6 +23,15 @@ const bid = `read_csv(${lit(`${dumpDir}/bid.csv`)}, header = true, delim = ',', 
   columns = {'auction': 'BIGINT', 'bidder': 'BIGINT', 'price': 'BIGINT', 'channel': 'VARCHAR',
              'url': 'VARCHAR', 'dateTime': 'TIMESTAMP', 'extra': 'VARCHAR'})`;
 
+// The person and auction views (q3), from the dump.
+const person = `read_csv(${lit(`${dumpDir}/person.csv`)}, header = true, delim = ',', quote = '"',
+  columns = {'id': 'BIGINT', 'name': 'VARCHAR', 'emailAddress': 'VARCHAR', 'creditCard': 'VARCHAR',
+             'city': 'VARCHAR', 'state': 'VARCHAR', 'dateTime': 'TIMESTAMP', 'extra': 'VARCHAR'})`;
+const auction = `read_csv(${lit(`${dumpDir}/auction.csv`)}, header = true, delim = ',', quote = '"',
+  columns = {'id': 'BIGINT', 'itemName': 'VARCHAR', 'description': 'VARCHAR', 'initialBid': 'BIGINT',
+             'reserve': 'BIGINT', 'dateTime': 'TIMESTAMP', 'expires': 'TIMESTAMP', 'seller': 'BIGINT',
+             'category': 'BIGINT', 'extra': 'VARCHAR'})`;
+
 const sql = {
   // SELECT auction, bidder, price, dateTime, extra FROM bid
   q0: `SELECT auction, bidder, price, ${iso('dateTime')} AS dateTime, extra FROM ${bid}`,
@@ -31,6 +40,10 @@ const sql = {
   q1: `SELECT auction, bidder, 0.908 * price AS price, ${iso('dateTime')} AS dateTime, extra FROM ${bid}`,
   // SELECT auction, price FROM bid WHERE MOD(auction, 123) = 0
   q2: `SELECT auction, price FROM ${bid} WHERE auction % 123 = 0`,
+  // Flink's q3, verbatim but for the views.
+  q3: `SELECT P.name, P.city, P.state, A.id
+       FROM ${auction} AS A INNER JOIN ${person} AS P ON A.seller = P.id
+       WHERE A.category = 10 AND (P.state = 'OR' OR P.state = 'ID' OR P.state = 'CA')`,
   // Session windows per bidder, gap 10 s (Flink's SESSION: rows closer than
   // the gap are one session [first, last + gap)), count(*) per session.
   q11: `WITH marked AS (

@@ -8,6 +8,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <exception>
 #include <limits>
 #include <mutex>
@@ -44,6 +45,9 @@ struct WorkerState {
   std::unique_ptr<FilterEvaluator> filter;
   std::unique_ptr<WindowAggregation::LocalState> aggregation;
   std::unique_ptr<Projection::LocalState> projection;
+  std::unique_ptr<StreamJoin::LocalState> join;
+  std::array<std::unique_ptr<FilterEvaluator>, 2> join_filters;  // per join input (none: every row)
+  std::array<SelectionVector, 2> join_rows;
   std::vector<int64_t> max_before;     // per row: greatest event time before it
   std::vector<EpochExecutor::LateRows> late_rows;
   std::vector<int64_t> window_starts;  // per row: its newest window
@@ -82,6 +86,13 @@ class EpochExecutor::Impl {
           }
           if (fragment_.aggregation != nullptr) state.aggregation = fragment_.aggregation->make_local_state(tracker_);
           if (fragment_.projection != nullptr) state.projection = fragment_.projection->make_local_state(tracker_);
+          if (fragment_.join != nullptr) {
+            state.join = fragment_.join->make_local_state(tracker_);
+            const Expression* predicates[2] = {fragment_.join_left_predicate, fragment_.join_right_predicate};
+            for (size_t side = 0; side < 2; ++side) {
+              if (predicates[side] != nullptr) state.join_filters[side] = std::make_unique<FilterEvaluator>(*predicates[side]);
+            }
+          }
           return state;
         }) {}
 
@@ -195,6 +206,8 @@ class EpochExecutor::Impl {
           if (fragment_.projection != nullptr) {
             token->output = take_output_batch();
             project_morsel(*token->batch, *token->output, worker);
+          } else if (fragment_.join != nullptr) {
+            join_morsel(*token->batch, worker);
           } else {
             process_morsel(*token->batch, token->morsel->first_row_ordinal, token->min_event_time,
                            token->max_event_time, token->max_event_time_before, worker);
@@ -289,6 +302,14 @@ class EpochExecutor::Impl {
     });
   }
 
+  void combine_join(StreamJoin::GlobalState& global) {
+    std::vector<StreamJoin::LocalState*> locals;
+    for (WorkerState& worker : workers_) locals.push_back(worker.join.get());
+    fragment_.join->combine(locals, global, [this](size_t count, const std::function<void(size_t)>& body) {
+      parallel_for(count, body);
+    });
+  }
+
   void parallel_for(size_t count, const std::function<void(size_t)>& body) {
     std::vector<int> done(count);
     handoff_release(&body);
@@ -303,6 +324,9 @@ class EpochExecutor::Impl {
   }
 
   void discard_partials() {
+    if (fragment_.join != nullptr) {
+      for (WorkerState& worker : workers_) fragment_.join->discard(*worker.join);
+    }
     if (fragment_.aggregation == nullptr) return;
     for (WorkerState& worker : workers_) fragment_.aggregation->discard(*worker.aggregation);
   }
@@ -321,6 +345,21 @@ class EpochExecutor::Impl {
     if (worker.filter) worker.filter->filter(batch, batch.selection());
     fragment_.projection->project_consuming(batch, batch.selection(), *worker.projection, output);
     output.first_row_ordinal = batch.first_row_ordinal;
+  }
+
+  // A join: no window, so no row is late; filter, then hand each input's
+  // rows to the worker's join state.
+  void join_morsel(Batch& batch, WorkerState& worker) {
+    if (worker.filter) worker.filter->filter(batch, batch.selection());
+    const SelectionVector& kept = batch.selection();
+    for (size_t side = 0; side < 2; ++side) {
+      SelectionVector& rows = worker.join_rows[side];
+      rows.resize(kept.size());
+      std::copy_n(kept.data(), kept.size(), rows.data());
+      if (worker.join_filters[side]) worker.join_filters[side]->filter(batch, rows);
+    }
+    fragment_.join->consume(batch, worker.join_rows[0].data(), worker.join_rows[0].size(), worker.join_rows[1].data(),
+                            worker.join_rows[1].size(), *worker.join);
   }
 
   void process_morsel(Batch& batch, uint64_t first_row_ordinal, int64_t min_event_time, int64_t max_event_time,
@@ -569,6 +608,8 @@ void EpochExecutor::combine_into(WindowAggregation::GlobalState& global) { impl_
 void EpochExecutor::parallel_for(size_t count, const std::function<void(size_t)>& body) {
   impl_->parallel_for(count, body);
 }
+
+void EpochExecutor::combine_join(StreamJoin::GlobalState& global) { impl_->combine_join(global); }
 
 void EpochExecutor::discard_partials() { impl_->discard_partials(); }
 

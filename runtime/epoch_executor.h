@@ -9,6 +9,7 @@
 #include "memory/memory_tracker.h"
 #include "runtime/pipeline_fragment.h"
 #include "runtime/source.h"
+#include "runtime/stream_join.h"
 #include "runtime/window_aggregation.h"
 
 namespace weir {
@@ -22,7 +23,8 @@ namespace weir {
 //                             (carried in from earlier morsels and epochs)
 //   process (parallel)        PipelineFragment on the worker's own state:
 //                             lateness, filter, window, aggregate (or
-//                             filter, project into an output batch)
+//                             filter, project into an output batch; or
+//                             filter, split into a join's inputs)
 //   emit (serial, in order)   projection only: writes the output batch to
 //                             fragment.projection_sink, so the sink sees the
 //                             rows in source order (from a worker thread;
@@ -79,6 +81,10 @@ class EpochExecutor {
   // Folds every worker's partial aggregation into `global` (the once-per-epoch
   // combine) and empties the partials.
   void combine_into(WindowAggregation::GlobalState& global);
+
+  // Folds every worker's rows of the join's inputs into `global` and
+  // produces the epoch's pairs (StreamJoin::combine).
+  void combine_join(StreamJoin::GlobalState& global);
 
   // Runs body(i) for i in [0, count) on the arena's threads (the driver
   // joins in); returns when every call returned. Called by the driver thread

@@ -83,7 +83,11 @@ Pipeline::Pipeline() = default;
 Pipeline::~Pipeline() = default;
 
 const Schema& Pipeline::output_schema() const {
-  return projection_ ? *projection_->output_schema() : *aggregation_->output_schema();
+  return *output_schema_pointer();
+}
+
+const std::shared_ptr<const Schema>& Pipeline::output_schema_pointer() const {
+  return projection_ ? projection_->output_schema() : join_ ? join_->output_schema() : aggregation_->output_schema();
 }
 
 RunSummary Pipeline::run(const RunOptions& options) {
@@ -101,6 +105,8 @@ RunSummary Pipeline::run(const RunOptions& options) {
   EpochExecutor executor(fragment_, options.threads, options.morsel_rows, tracker);
   std::unique_ptr<WindowAggregation::GlobalState> global;
   if (aggregation_) global = aggregation_->make_global_state(tracker);
+  std::unique_ptr<StreamJoin::GlobalState> join_global;
+  if (join_) join_global = join_->make_global_state(tracker);
   PartitionWatermarks watermarks(fragment_.watermark_delay_millis, idle_timeout_millis_);
   uint64_t epoch = 0;
 
@@ -117,7 +123,7 @@ RunSummary Pipeline::run(const RunOptions& options) {
         "output_mode: append writes an aggregation without a window only when the input ends, and " +
         source_->describe() + " has no end under this trigger; use update or complete (or a window)");
   }
-  sink_->open(projection_ ? projection_->output_schema() : aggregation_->output_schema());
+  sink_->open(output_schema_pointer());
   if (late_sink_) late_sink_->open(fragment_.late_row_schema);
   try {
     auto next_fire = Clock::now();
@@ -167,6 +173,14 @@ RunSummary Pipeline::run(const RunOptions& options) {
                                                [&executor](size_t count, const std::function<void(size_t)>& body) {
                                                  executor.parallel_for(count, body);
                                                });
+        summary.emit_seconds += std::chrono::duration<double>(Clock::now() - emit_started).count();
+      }
+      if (join_) {
+        const auto combine_started = Clock::now();
+        executor.combine_join(*join_global);
+        const auto emit_started = Clock::now();
+        summary.combine_seconds += std::chrono::duration<double>(emit_started - combine_started).count();
+        summary.rows_out += join_->emit(*join_global, *sink_, tracker);
         summary.emit_seconds += std::chrono::duration<double>(Clock::now() - emit_started).count();
       }
       if (late_sink_) {

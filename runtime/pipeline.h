@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -8,6 +9,7 @@
 #include "runtime/run_options.h"
 #include "runtime/sink.h"
 #include "runtime/source.h"
+#include "runtime/stream_join.h"
 #include "runtime/window_aggregation.h"
 
 namespace weir {
@@ -43,6 +45,9 @@ class Projection;
 // serial emit stage, so only the morsels in flight are held in memory), then
 // commits the epoch. On a stop the epoch in flight is cut short rather than
 // discarded: the rows written are a prefix, in source order, of the result.
+//
+// A pipeline with a join (runtime/stream_join.h) combines the workers' rows
+// into the join's state after each epoch and writes the epoch's pairs.
 class Pipeline {
  public:
   ~Pipeline();
@@ -58,11 +63,14 @@ class Pipeline {
  private:
   friend class PipelineBuilder;
   Pipeline();
+  const std::shared_ptr<const Schema>& output_schema_pointer() const;
 
   std::unique_ptr<Source> source_;
   std::unique_ptr<Expression> predicate_;
   std::unique_ptr<WindowAggregation> aggregation_;  // or:
-  std::unique_ptr<Projection> projection_;          // a select list without aggregation
+  std::unique_ptr<Projection> projection_;          // a select list without aggregation, or:
+  std::unique_ptr<StreamJoin> join_;                // a join (its inputs' predicates below)
+  std::array<std::unique_ptr<Expression>, 2> join_predicates_;
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<Sink> late_sink_;  // optional: late rows with their reason
   PipelineFragment fragment_;

@@ -1,5 +1,6 @@
 #include "runtime/pipeline_builder.h"
 
+#include <array>
 #include <set>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "runtime/expression.h"
 #include "runtime/expression_parser.h"
 #include "runtime/projection.h"
+#include "runtime/stream_join.h"
 
 namespace weir {
 namespace {
@@ -100,6 +102,11 @@ PipelineBuilder& PipelineBuilder::sink(std::unique_ptr<Sink> sink) {
   return *this;
 }
 
+PipelineBuilder& PipelineBuilder::join(JoinInput left, JoinInput right) {
+  join_.emplace(std::move(left), std::move(right));
+  return *this;
+}
+
 PipelineBuilder& PipelineBuilder::output_mode(OutputMode mode) {
   output_mode_ = mode;
   return *this;
@@ -135,6 +142,7 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
     if (*idle_timeout_millis_ <= 0) throw ConfigError("event_time.idle_timeout: must be greater than zero");
   }
 
+  if (join_) return build_join(schema);
   if (!select_.empty()) return build_projection(schema, event_time);
 
   WindowAggregationSpec spec;
@@ -269,6 +277,57 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_projection(const Schema& schema
   pipeline->sink_ = std::move(sink_);
   pipeline->fragment_.projection_sink = pipeline->sink_.get();
   pipeline->idle_timeout_millis_ = idle_timeout_millis_;
+  return pipeline;
+}
+
+std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema) {
+  const char* why = "a join writes the pairs of rows it matches; ";
+  if (!aggregates_.empty()) throw ConfigError(std::string("join: ") + why + "aggregating them is not supported yet");
+  if (!group_by_.empty()) throw ConfigError(std::string("join: ") + why + "grouping them is not supported yet");
+  if (!select_.empty()) {
+    throw ConfigError(std::string("join: ") + why + "name its output with the inputs' columns, not a select list");
+  }
+  if (window_size_millis_ || session_gap_millis_ || allowed_lateness_millis_ || late_sink_) {
+    throw ConfigError(std::string("join: ") + why + "windowed joins are not supported yet");
+  }
+  if (event_time_column_) throw ConfigError(std::string("join: ") + why + "it does not use event time yet");
+  if (output_mode_ != OutputMode::Append) {
+    throw ConfigError("output_mode: a join supports append output only (each pair is written once)");
+  }
+  std::unique_ptr<Pipeline> pipeline(new Pipeline());
+  StreamJoinSpec spec;
+  std::array<std::unique_ptr<Expression>, 2> predicates;
+  for (size_t side = 0; side < 2; ++side) {
+    const JoinInput& input = side == 0 ? join_->first : join_->second;
+    const std::string field = side == 0 ? "join.left" : "join.right";
+    if (!input.where.empty()) {
+      predicates[side] = in_field(field + ".where", [&] { return parse_expression(input.where, schema); });
+    }
+    const auto key = schema.find(input.key);
+    if (!key) {
+      throw ConfigError(field + ".key: unknown column '" + input.key + "' (columns: " + column_list(schema) + ")");
+    }
+    (side == 0 ? spec.left_key_column : spec.right_key_column) = *key;
+    for (size_t c = 0; c < input.columns.size(); ++c) {
+      const std::string column_field = field + ".columns[" + std::to_string(c) + "]";
+      SelectItem item = in_field(column_field, [&] { return parse_select_item(input.columns[c], schema); });
+      if (item.expression->kind() != ExpressionKind::ColumnRef) {
+        throw ConfigError(column_field + ": expected a column of the source (\"column\" or \"column AS name\")");
+      }
+      (side == 0 ? spec.left_columns : spec.right_columns).push_back(item.expression->column_index());
+      (side == 0 ? spec.left_names : spec.right_names).push_back(item.output_name);
+    }
+  }
+  if (where_) pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });
+  pipeline->join_ = in_field("join", [&] { return std::make_unique<StreamJoin>(source_->schema(), std::move(spec)); });
+  pipeline->join_predicates_ = std::move(predicates);
+  pipeline->fragment_.has_event_time = false;
+  pipeline->fragment_.predicate = pipeline->predicate_.get();
+  pipeline->fragment_.join = pipeline->join_.get();
+  pipeline->fragment_.join_left_predicate = pipeline->join_predicates_[0].get();
+  pipeline->fragment_.join_right_predicate = pipeline->join_predicates_[1].get();
+  pipeline->source_ = std::move(source_);
+  pipeline->sink_ = std::move(sink_);
   return pipeline;
 }
 

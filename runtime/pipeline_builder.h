@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/output_mode.h"
@@ -12,6 +13,15 @@
 #include "runtime/source.h"
 
 namespace weir {
+
+// One input of a join: the source's rows for which `where` holds (an
+// expression; empty: every row), matched on the int64 or timestamp column
+// `key`, carrying `columns` ("column" or "column AS name") into the output.
+struct JoinInput {
+  std::string where;
+  std::string key;
+  std::vector<std::string> columns;
+};
 
 // The primary interface for defining a pipeline in C++; the JSON pipeline
 // file maps onto these calls one to one (docs/user-guide.md).
@@ -73,6 +83,16 @@ class PipelineBuilder {
   // trigger, thread count and morsel size. Not with aggregates, group_by or
   // a window (ConfigError "select: ...").
   PipelineBuilder& select(std::string expression_with_alias);
+  // An inner equi-join of two inputs taken from the source's rows
+  // (runtime/stream_join.h; e.g. the person and auction events of one
+  // Nexmark stream): every pair of a left and a right row with equal,
+  // non-NULL keys becomes one output row (the left input's columns, then the
+  // right's), written in the epoch of the later of the two rows, ordered by
+  // the rows' positions in the stream, so identically under every trigger,
+  // cut, thread count and morsel size. Both inputs are kept as state for the
+  // whole run. `where` filters the rows before they are split. Not with
+  // aggregates, group_by, a window or a select list (ConfigError "join: ...").
+  PipelineBuilder& join(JoinInput left, JoinInput right);
   PipelineBuilder& sink(std::unique_ptr<Sink> sink);
   // Optional: receives every late row (late for all of its windows) as the
   // source's columns followed by a string column `reason`, in source order.
@@ -87,6 +107,7 @@ class PipelineBuilder {
 
  private:
   std::unique_ptr<Pipeline> build_projection(const Schema& schema, std::optional<size_t> event_time);
+  std::unique_ptr<Pipeline> build_join(const Schema& schema);
   std::unique_ptr<Source> source_;
   std::optional<std::string> event_time_column_;
   int64_t watermark_delay_millis_ = 0;
@@ -99,6 +120,7 @@ class PipelineBuilder {
   std::vector<std::string> group_by_;
   std::vector<std::string> aggregates_;
   std::vector<std::string> select_;
+  std::optional<std::pair<JoinInput, JoinInput>> join_;
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<Sink> late_sink_;
   OutputMode output_mode_ = OutputMode::Append;

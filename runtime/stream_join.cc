@@ -205,13 +205,15 @@ void StreamJoin::combine(const std::vector<LocalState*>& locals, GlobalState& gl
   } else {
     for (size_t p = 0; p < kPartitions; ++p) body(p);
   }
-  for (LocalState* local : locals) {
-    for (auto& part : local->parts) {
-      for (auto& rows : part) {
-        rows->carried.clear();
-        rows->keys.clear();
-        rows->ordinals.clear();
-      }
+  for (LocalState* local : locals) discard(*local);
+}
+
+void StreamJoin::discard(LocalState& local) const {
+  for (auto& part : local.parts) {
+    for (auto& rows : part) {
+      rows->carried.clear();
+      rows->keys.clear();
+      rows->ordinals.clear();
     }
   }
 }

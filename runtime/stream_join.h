@@ -101,6 +101,9 @@ class StreamJoin {
   // epoch's pairs, and empties the local states.
   void combine(const std::vector<LocalState*>& locals, GlobalState& global, const ParallelFor& parallel_for) const;
 
+  // Drops the rows consumed since the last combine (an abandoned epoch).
+  void discard(LocalState& local) const;
+
   // Writes the pairs of the last combine; returns the rows written.
   uint64_t emit(GlobalState& global, Sink& sink, MemoryTracker* tracker) const;
 

@@ -7,12 +7,15 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
+#include <algorithm>
 #include <vector>
 
 #include "cli/nexmark_queries.h"
 #include "ingest/csv_sink.h"
 #include "ingest/memory_sink.h"
 #include "ingest/nexmark_batches.h"
+#include "ingest/nexmark_generator.h"
 #include "ingest/nexmark_source.h"
 #include "runtime/pipeline_builder.h"
 #include "tests/test_directory.h"
@@ -111,7 +114,7 @@ std::string run_query(const std::string& name, int64_t events, const RunOptions&
   const NexmarkQuery* query = find_nexmark_query(name);
   EXPECT_NE(query, nullptr) << name;
   PipelineBuilder builder;
-  builder.source(std::make_unique<NexmarkSource>(default_config(), query->stream, events));
+  builder.source(std::make_unique<NexmarkSource>(default_config(), query->streams, events));
   query->define(builder);
   builder.sink(std::make_unique<CsvSink>(CsvSinkOptions{path}));
   const RunSummary summary = builder.build()->run(options);
@@ -122,7 +125,7 @@ std::string run_query(const std::string& name, int64_t events, const RunOptions&
 TEST(NexmarkQueries, SameResultUnderEveryTriggerThreadCountAndMorselSize) {
   testing::TestDirectory directory;
   const int64_t events = 60'000;
-  for (const char* name : {"q0", "q1", "q2", "q11"}) {
+  for (const char* name : {"q0", "q1", "q2", "q3", "q11"}) {
     RunOptions batch;
     batch.threads = 1;
     uint64_t rows_out = 0;
@@ -139,6 +142,106 @@ TEST(NexmarkQueries, SameResultUnderEveryTriggerThreadCountAndMorselSize) {
     two_threads.morsel_rows = 64;
     EXPECT_EQ(run_query(name, events, two_threads, directory.file("two.csv")), expected) << name;
   }
+}
+
+TEST(NexmarkSource, AUnionOfKindsHoldsTheirEventsInOrder) {
+  const NexmarkConfig config = default_config();
+  const int64_t events = 3'000;
+  NexmarkSource source(config, {NexmarkEventKind::Person, NexmarkEventKind::Auction}, events);
+  const Schema& schema = *source.schema();
+  ASSERT_EQ(schema.field(0).name, "event_type");
+  ASSERT_EQ(schema.field(1).name, "dateTime");
+  const size_t person_id = *schema.find("person_id");
+  const size_t person_state = *schema.find("person_state");
+  const size_t auction_id = *schema.find("auction_id");
+  const size_t auction_seller = *schema.find("auction_seller");
+  EXPECT_FALSE(schema.find("bid_price").has_value());
+  EXPECT_EQ(source.total_rows(), nexmark_kind_count_before(config, NexmarkEventKind::Person, events) +
+                                     nexmark_kind_count_before(config, NexmarkEventKind::Auction, events));
+  std::vector<std::string> expected, seen;
+  for (int64_t number = 0; number < events; ++number) {
+    const NexmarkEventKind kind = nexmark_event_kind_of_number(config, number);
+    if (kind == NexmarkEventKind::Person) {
+      NexmarkPerson person;
+      generate_nexmark_person(config, number, person);
+      expected.push_back("0," + std::to_string(person.date_time) + ",p" + std::to_string(person.id) + person.state);
+    } else if (kind == NexmarkEventKind::Auction) {
+      NexmarkAuction auction;
+      generate_nexmark_auction(config, number, auction);
+      expected.push_back("1," + std::to_string(auction.date_time) + ",a" + std::to_string(auction.id) + "s" +
+                         std::to_string(auction.seller));
+    }
+  }
+  uint64_t next_ordinal = 0;
+  while (auto morsel = source.next_morsel(77)) {
+    Batch batch(source.schema());
+    source.load(*morsel, batch);
+    EXPECT_EQ(batch.first_row_ordinal, next_ordinal);
+    next_ordinal += batch.num_rows();
+    for (size_t r = 0; r < batch.num_rows(); ++r) {
+      const int64_t type = batch.column(0).int64_data()[r];
+      std::string row = std::to_string(type) + "," + std::to_string(batch.column(1).int64_data()[r]) + ",";
+      // The other kind's columns are NULL.
+      EXPECT_EQ(batch.column(person_id).is_valid(r), type == 0);
+      EXPECT_EQ(batch.column(auction_id).is_valid(r), type == 1);
+      if (type == 0) {
+        row += "p" + std::to_string(batch.column(person_id).int64_data()[r]) +
+               std::string(batch.column(person_state).string_at(r));
+      } else {
+        row += "a" + std::to_string(batch.column(auction_id).int64_data()[r]) + "s" +
+               std::to_string(batch.column(auction_seller).int64_data()[r]);
+      }
+      seen.push_back(row);
+    }
+  }
+  EXPECT_EQ(seen, expected);
+}
+
+TEST(NexmarkQueries, Q3EqualsANestedLoopOverTheGeneratedEventsInStreamOrder) {
+  const NexmarkConfig config = default_config();
+  const int64_t events = 200'000;
+  // Persons of OR, ID or CA and auctions of category 10, with their
+  // positions in the person + auction stream.
+  struct Seller {
+    uint64_t ordinal;
+    NexmarkPerson person;
+  };
+  std::vector<Seller> sellers;
+  std::vector<std::tuple<uint64_t, uint64_t, std::string>> pairs;  // later, earlier, row
+  uint64_t ordinal = 0;
+  std::vector<std::pair<uint64_t, NexmarkAuction>> auctions;
+  for (int64_t number = 0; number < events; ++number) {
+    const NexmarkEventKind kind = nexmark_event_kind_of_number(config, number);
+    if (kind == NexmarkEventKind::Person) {
+      NexmarkPerson person;
+      generate_nexmark_person(config, number, person);
+      if (person.state == "OR" || person.state == "ID" || person.state == "CA") sellers.push_back({ordinal, person});
+      ++ordinal;
+    } else if (kind == NexmarkEventKind::Auction) {
+      NexmarkAuction auction;
+      generate_nexmark_auction(config, number, auction);
+      if (auction.category == 10) auctions.emplace_back(ordinal, auction);
+      ++ordinal;
+    }
+  }
+  for (const auto& [auction_ordinal, auction] : auctions) {
+    for (const Seller& seller : sellers) {
+      if (seller.person.id != auction.seller) continue;
+      pairs.emplace_back(std::max(auction_ordinal, seller.ordinal), std::min(auction_ordinal, seller.ordinal),
+                         seller.person.name + "," + seller.person.city + "," + seller.person.state + "," +
+                             std::to_string(auction.id));
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  std::string expected = "name,city,state,id\n";
+  for (const auto& pair : pairs) expected += std::get<2>(pair) + "\n";
+  ASSERT_GT(pairs.size(), 100u);
+
+  testing::TestDirectory directory;
+  RunOptions options;
+  options.threads = 2;
+  options.morsel_rows = 1'000;
+  EXPECT_EQ(run_query("q3", events, options, directory.file("q3.csv")), expected);
 }
 
 TEST(NexmarkQueries, ColumnsAndRowCounts) {

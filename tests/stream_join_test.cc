@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -15,6 +16,8 @@
 #include <vector>
 
 #include "ingest/memory_sink.h"
+#include "ingest/memory_source.h"
+#include "runtime/pipeline_builder.h"
 #include "runtime/errors.h"
 
 namespace weir {
@@ -201,6 +204,72 @@ TEST(StreamJoin, RefusesNonIntegerKeysAndDuplicateOutputNames) {
   spec.right_columns.clear();
   spec.right_names.clear();
   EXPECT_THROW(StreamJoin(input_schema(), spec), ConfigError);
+}
+
+std::string build_error(const std::function<void(PipelineBuilder&)>& define) {
+  PipelineBuilder builder;
+  builder.source(std::make_unique<MemorySource>(std::make_shared<Batch>(input_schema()), "rows"))
+      .sink(std::make_unique<MemorySink>());
+  define(builder);
+  try {
+    builder.build();
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(StreamJoin, TheBuilderNamesTheFieldAtFault) {
+  const JoinInput left{"kind = 0", "key", {"name AS left_name"}};
+  const JoinInput right{"kind = 1", "key", {"value"}};
+  EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.join(left, right); }), "");
+  EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.join(left, {"kind = 1", "missing", {"value"}}); }),
+            "join.right.key: unknown column 'missing' (columns: kind, key, name, value)");
+  EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.join(left, {"kind = 1", "key", {"value + 1 AS v"}}); }),
+            "join.right.columns[0]: expected a column of the source (\"column\" or \"column AS name\")");
+  EXPECT_NE(build_error([&](PipelineBuilder& b) { b.join({"kind = ", "key", {"name"}}, right); }).find("join.left.where: "),
+            std::string::npos);
+  EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.join({"", "name", {"name"}}, right); }),
+            "join: left join key name: expected an int64 or timestamp column, got string");
+  EXPECT_NE(build_error([&](PipelineBuilder& b) { b.join(left, right).aggregate("count(*)"); }).find("join: "),
+            std::string::npos);
+  EXPECT_NE(build_error([&](PipelineBuilder& b) { b.join(left, right).select("name"); }).find("join: "),
+            std::string::npos);
+}
+
+TEST(StreamJoin, APipelineJoinsTheSameUnderEveryTriggerAndThreadCount) {
+  std::mt19937_64 random(7);
+  std::vector<Row> rows(3'000);
+  for (Row& row : rows) {
+    row.kind = static_cast<int64_t>(random() % 4);
+    if (random() % 10 != 0) row.key = static_cast<int64_t>(random() % 200);
+    row.name = std::string(1 + random() % 3, static_cast<char>('a' + random() % 26));
+    row.value = static_cast<int64_t>(random() % 1000);
+  }
+  const std::vector<std::string> expected = reference(rows);
+  auto table = std::make_shared<Batch>(batch_of(rows, 0, rows.size()));
+  for (size_t threads : {1, 2}) {
+    for (uint64_t rows_per_trigger : {uint64_t{0}, uint64_t{1'000}, uint64_t{250}}) {
+      auto sink = std::make_unique<MemorySink>();
+      const MemorySink* view = sink.get();
+      PipelineBuilder builder;
+      builder.source(std::make_unique<MemorySource>(table, "rows"))
+          .join({"kind = 0 OR kind = 2", "key", {"key AS left_key", "name AS left_name"}},
+                {"kind = 1 OR kind = 2", "key", {"value AS right_value", "name AS right_name", "kind AS right_kind"}})
+          .sink(std::move(sink));
+      RunOptions options;
+      options.threads = threads;
+      options.morsel_rows = 97;
+      if (rows_per_trigger != 0) {
+        options.trigger = {TriggerKind::ProcessingTime, 0};
+        options.max_rows_per_trigger = rows_per_trigger;
+      }
+      const auto pipeline = builder.build();  // owns the sink
+      const RunSummary summary = pipeline->run(options);
+      EXPECT_EQ(lines_of(*view), expected) << "threads " << threads << ", rows per trigger " << rows_per_trigger;
+      EXPECT_EQ(summary.rows_out, expected.size());
+    }
+  }
 }
 
 }  // namespace
