@@ -122,7 +122,7 @@ std::string line_and_column(std::string_view text, size_t byte) {
 LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrides) {
   const std::optional<std::string>& output_path = overrides.output_path;
   FieldReader top(root, "");
-  top.allow_only({"source", "event_time", "where", "window", "group_by", "aggregates", "select", "sink",
+  top.allow_only({"source", "event_time", "where", "window", "group_by", "aggregates", "select", "join", "sink",
                   "late_sink", "output_mode", "trigger", "max_rows_per_trigger"});
   LoadedPipeline loaded;
   PipelineBuilder builder;
@@ -243,7 +243,28 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
       builder.select(select[i].get<std::string>());
     }
   }
-  if (!top.has("select") || top.has("aggregates")) {
+  if (top.has("join")) {
+    // {"left": {"where": ..., "key": ..., "columns": [...]}, "right": {...}};
+    // the builder refuses it together with aggregates, a select list or a window.
+    FieldReader join(top.required("join"), "join");
+    join.allow_only({"left", "right"});
+    JoinInput inputs[2];
+    for (size_t side = 0; side < 2; ++side) {
+      const char* name = side == 0 ? "left" : "right";
+      FieldReader input(join.required(name), join.field(name));
+      input.allow_only({"where", "key", "columns"});
+      inputs[side].where = input.optional_string("where").value_or("");
+      inputs[side].key = input.string("key");
+      const Json& columns = input.required("columns");
+      if (!columns.is_array()) FieldReader::fail(input.field("columns"), "expected an array such as [\"id\", \"name AS seller\"]");
+      for (size_t i = 0; i < columns.size(); ++i) {
+        if (!columns[i].is_string()) FieldReader::fail(input.field("columns") + "[" + std::to_string(i) + "]", "expected a string");
+        inputs[side].columns.push_back(columns[i].get<std::string>());
+      }
+    }
+    builder.join(std::move(inputs[0]), std::move(inputs[1]));
+  }
+  if ((!top.has("select") && !top.has("join")) || top.has("aggregates")) {
     const Json& aggregates = top.required("aggregates");
     if (!aggregates.is_array()) FieldReader::fail("aggregates", "expected an array such as [\"count(*)\"]");
     for (size_t i = 0; i < aggregates.size(); ++i) {

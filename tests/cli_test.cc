@@ -356,6 +356,36 @@ TEST_F(CliTest, SelectListWritesTheProjectedRowsInSourceOrder) {
   EXPECT_FALSE(output_left_behind());
 }
 
+// A join in the pipeline file: web bids (left) with the other channels'
+// bids (right) of the same auction, after the filter.
+TEST_F(CliTest, JoinWritesEveryMatchingPairOnce) {
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {R"("event_time": {"column": "ts", "watermark_delay": "5s"},)", ""},
+      {R"("window": {"type": "tumbling", "size": "10s"},)", ""},
+      {R"("group_by": ["auction"],)", ""},
+      {R"("aggregates": ["count(*) AS bids", "sum(price) AS volume", "max(price) AS top", "avg(fee) AS avg_fee"],)",
+       R"("join": {"left": {"where": "channel = 'web'", "key": "auction", "columns": ["ts AS web_ts", "price"]},
+                   "right": {"where": "channel <> 'web'", "key": "auction", "columns": ["channel", "price AS other"]}},)"}};
+  const std::string expected = "web_ts,price,channel,other\n2026-01-01T00:00:30.000Z,1200,ios,1000\n";
+  ASSERT_EQ(run({"run", pipeline(edits)}), 0) << stderr_text_;
+  EXPECT_EQ(testing::read_file_text(output()), expected);
+  ASSERT_EQ(run({"run", pipeline(edits), "--trigger", "processing-time:10ms", "--max-rows-per-trigger", "1",
+                 "--threads", "2"}),
+            0)
+      << stderr_text_;
+  EXPECT_EQ(testing::read_file_text(output()), expected);
+
+  std::filesystem::remove_all(directory_.file("out"));
+  std::vector<std::pair<std::string, std::string>> bad = edits;
+  bad[3].second = R"("join": {"left": {"key": "auction", "columns": ["price"]}, "right": {"key": "chanel", "columns": []}},)";
+  EXPECT_EQ(run({"run", pipeline(bad)}), 2) << stderr_text_;
+  EXPECT_NE(stderr_text_.find("join.right.key: unknown column 'chanel'"), std::string::npos) << stderr_text_;
+  bad[3].second = R"("join": {"left": {"key": "auction", "columns": ["price"]}, "rigth": {}},)";
+  EXPECT_EQ(run({"run", pipeline(bad)}), 2) << stderr_text_;
+  EXPECT_NE(stderr_text_.find("join.rigth: unknown field"), std::string::npos) << stderr_text_;
+  EXPECT_FALSE(output_left_behind());
+}
+
 struct BadPipelineCase {
   std::string from, to, expected_message;
 };
