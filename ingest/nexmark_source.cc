@@ -107,6 +107,23 @@ std::unique_ptr<SourceMorsel> NexmarkSource::next_morsel(size_t max_rows) {
       }
     }
   }
+  // A morsel also spans at most max_rows events (but at least its first
+  // row's): a stream of rare kinds (persons are 2% of the events) would
+  // otherwise generate hundreds of thousands of events per morsel, whose
+  // scratch batches outgrow the caches.
+  if (static_cast<uint64_t>(low - next_event_) > max_rows) {
+    int64_t first_row_end = next_event_ + 1;  // the smallest end holding one row
+    int64_t search_high = low;
+    while (first_row_end < search_high) {
+      const int64_t middle = first_row_end + (search_high - first_row_end) / 2;
+      if (rows_before(middle) > next_row_) {
+        search_high = middle;
+      } else {
+        first_row_end = middle + 1;
+      }
+    }
+    low = std::max(next_event_ + static_cast<int64_t>(max_rows), first_row_end);
+  }
   const int64_t end_row = rows_before(low);
   auto morsel = std::make_unique<NexmarkMorsel>();
   morsel->first_row_ordinal = static_cast<uint64_t>(next_row_);
@@ -140,40 +157,65 @@ void NexmarkSource::load(SourceMorsel& morsel, Batch& batch) const {
 
 void NexmarkSource::append_union_rows(const NexmarkBatches& generated, int64_t first_event, int64_t end_event,
                                       Batch& out) const {
-  // Where each kind's columns start in the union (none: not chosen).
-  std::array<std::optional<size_t>, 3> first_column;
-  size_t next_column = 2;
-  for (const NexmarkEventKind kind : kinds_) {
-    first_column[static_cast<size_t>(kind)] = next_column;
-    next_column += schema_of_kind(kind)->size() - 1;
-  }
-  std::array<size_t, 3> next_row = {0, 0, 0};
+  // The kind of each union row, in event order (events of other kinds skipped).
+  std::vector<uint8_t> kinds;
+  kinds.reserve(static_cast<size_t>(end_event - first_event));
   for (int64_t number = first_event; number < end_event; ++number) {
-    const NexmarkEventKind kind = nexmark_event_kind_of_number(config_, number);
-    const auto k = static_cast<size_t>(kind);
-    const size_t row = next_row[k]++;
-    if (!first_column[k]) continue;
-    const Batch& from = batch_of_kind(generated, kind);
-    out.column(0).append_int64(static_cast<int64_t>(k));
-    size_t to = *first_column[k];
-    for (size_t c = 0; c < from.num_columns(); ++c) {
-      if (from.schema().field(c).name == "dateTime") {
-        out.column(1).append_rows(from.column(c), row, 1);
-      } else {
-        out.column(to++).append_rows(from.column(c), row, 1);
-      }
+    const auto kind = static_cast<uint8_t>(nexmark_event_kind_of_number(config_, number));
+    if (std::find(kinds_.begin(), kinds_.end(), static_cast<NexmarkEventKind>(kind)) != kinds_.end()) {
+      kinds.push_back(kind);
     }
-    // The other kinds' columns are NULL in this row.
-    for (size_t c = 2; c < out.num_columns(); ++c) {
-      if (out.column(c).size() <= out.column(0).size() - 1) out.column(c).append_null();
+  }
+  const size_t rows = kinds.size();
+  Column& event_type = out.column(0);
+  event_type.resize_fixed(rows);
+  for (size_t r = 0; r < rows; ++r) event_type.int64_data()[r] = kinds[r];
+  Column& date_time = out.column(1);
+  date_time.resize_fixed(rows);
+  size_t next_column = 2;
+  // Column by column: a kind's values go to its rows, NULL to the others'.
+  for (const NexmarkEventKind kind : kinds_) {
+    const auto k = static_cast<uint8_t>(kind);
+    const Batch& from = batch_of_kind(generated, kind);
+    for (size_t c = 0; c < from.num_columns(); ++c) {
+      const Column& source = from.column(c);
+      const bool is_date_time = from.schema().field(c).name == "dateTime";
+      Column& target = is_date_time ? date_time : out.column(next_column++);
+      size_t next = 0;
+      if (source.type() == DataType::String) {
+        for (size_t r = 0; r < rows; ++r) {
+          if (kinds[r] == k) {
+            target.append_string(source.string_at(next++));
+          } else {
+            target.append_null();
+          }
+        }
+        continue;
+      }
+      if (!is_date_time) target.resize_fixed(rows);
+      int64_t* values = target.int64_data();
+      const int64_t* from_values = source.int64_data();
+      for (size_t r = 0; r < rows; ++r) {
+        if (kinds[r] == k) values[r] = from_values[next++];
+      }
+      if (is_date_time) continue;
+      for (size_t r = 0; r < rows; ++r) {
+        if (kinds[r] != k) target.set_null(r);
+      }
     }
   }
 }
 
 std::string NexmarkSource::describe() const {
-  std::string kinds;
-  for (const NexmarkEventKind kind : kinds_) kinds += (kinds.empty() ? "" : "+") + std::string(kind_name(kind));
-  return "nexmark " + kinds + " (" + std::to_string(events_) + " events)";
+  std::string text = "nexmark ";
+  for (size_t k = 0; k < kinds_.size(); ++k) {
+    if (k > 0) text += '+';
+    text += kind_name(kinds_[k]);
+  }
+  text += " (";
+  text += std::to_string(events_);
+  text += " events)";
+  return text;
 }
 
 }  // namespace weir

@@ -24,7 +24,7 @@ int64_t nexmark_kind_count_before(const NexmarkConfig& config, NexmarkEventKind 
 //
 // next_morsel cuts ranges of event numbers, in order, holding at most
 // max_rows rows of the chosen kind (the other kinds' events of the range are
-// skipped); load() generates the range on the worker thread with
+// skipped) and spanning at most max_rows events unless one row needs more; load() generates the range on the worker thread with
 // append_nexmark_events (every kind; the others are dropped) and hands over
 // the chosen kind's batch, whose first_row_ordinal is the row's position in
 // that stream. Rows are a pure function of the configuration and the event
