@@ -19,7 +19,7 @@ namespace weir {
 //       generates the N events into columnar batches, discards them, and
 //       prints on stdout:
 //       events=N threads=T seconds=S events_per_s=X events_per_s_per_core=Y
-//   weir nexmark --query q0|q1|q2|q3|q11 --events N [--threads T]
+//   weir nexmark --query q0|q1|q2|q3|q8|q11 --events N [--threads T]
 //               [--trigger T] [--max-rows-per-trigger R] [--morsel-rows M]
 //               [--output PATH]
 //       generates the query's stream (cli/nexmark_queries.h) and runs the
@@ -46,7 +46,7 @@ struct NexmarkArguments {
   std::optional<std::string> base_time;
   int64_t out_of_order_group_size = 1;
   std::string bid_shape = "flink";
-  // With a query (q0, q1, q2, q3, q11): where the result CSV goes (none: the
+  // With a query (q0, q1, q2, q3, q8, q11): where the result CSV goes (none: the
   // rows are counted and dropped), and the run options of `weir run`.
   std::optional<std::string> output;
   std::optional<std::string> trigger;

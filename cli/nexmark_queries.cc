@@ -24,6 +24,15 @@ void define_q3(PipelineBuilder& builder) {
                {"event_type = 1 AND auction_category = 10", "auction_seller", {"auction_id AS id"}});
 }
 
+// Flink's q8: persons (GROUP BY id, name, 10 s tumbling window) joined with
+// sellers (GROUP BY seller, window) on id = seller and the same window: a
+// window join of two distinct inputs. Columns window_start, window_end, id,
+// name (Flink: id, name, starttime).
+void define_q8(PipelineBuilder& builder) {
+  builder.join({"event_type = 0", "person_id", {"person_id AS id", "person_name AS name"}, "dateTime", true},
+               {"event_type = 1", "auction_seller", {}, "dateTime", true}, 10'000);
+}
+
 void define_q11(PipelineBuilder& builder) {
   builder.event_time("dateTime", 4'000)
       .session_window(10'000)
@@ -37,6 +46,7 @@ const std::vector<NexmarkQuery>& queries() {
       {"q1", {NexmarkEventKind::Bid}, define_q1},
       {"q2", {NexmarkEventKind::Bid}, define_q2},
       {"q3", {NexmarkEventKind::Person, NexmarkEventKind::Auction}, define_q3},
+      {"q8", {NexmarkEventKind::Person, NexmarkEventKind::Auction}, define_q8},
       {"q11", {NexmarkEventKind::Bid}, define_q11},
   };
   return *list;

@@ -20,6 +20,8 @@ namespace weir {
 //   q2   bid: SELECT auction, price WHERE auction % 123 = 0
 //   q3   person + auction: name, city, state of sellers in OR, ID or CA
 //        joined with the id of their auctions in category 10
+//   q8   person + auction: persons who opened an auction in the 10 s
+//        tumbling window they registered in (a window join)
 //   q11  bid: count(*) AS bid_count per bidder and session window (gap 10 s),
 //        watermark delay 4 s; columns window_start, window_end, bidder,
 //        bid_count

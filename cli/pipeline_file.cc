@@ -247,14 +247,27 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
     // {"left": {"where": ..., "key": ..., "columns": [...]}, "right": {...}};
     // the builder refuses it together with aggregates, a select list or a window.
     FieldReader join(top.required("join"), "join");
-    join.allow_only({"left", "right"});
+    join.allow_only({"left", "right", "window"});
+    std::optional<int64_t> window_size;
+    if (join.has("window")) {
+      FieldReader window(join.required("window"), join.field("window"));
+      window.allow_only({"type", "size"});
+      if (window.string("type") != "tumbling") FieldReader::fail(window.field("type"), "a join window is tumbling");
+      window_size = window.duration("size");
+    }
     JoinInput inputs[2];
     for (size_t side = 0; side < 2; ++side) {
       const char* name = side == 0 ? "left" : "right";
       FieldReader input(join.required(name), join.field(name));
-      input.allow_only({"where", "key", "columns"});
+      input.allow_only({"where", "key", "columns", "time", "distinct"});
       inputs[side].where = input.optional_string("where").value_or("");
       inputs[side].key = input.string("key");
+      inputs[side].time = input.optional_string("time").value_or("");
+      if (input.has("distinct")) {
+        const Json& distinct = input.required("distinct");
+        if (!distinct.is_boolean()) FieldReader::fail(input.field("distinct"), "expected true or false");
+        inputs[side].distinct = distinct.get<bool>();
+      }
       const Json& columns = input.required("columns");
       if (!columns.is_array()) FieldReader::fail(input.field("columns"), "expected an array such as [\"id\", \"name AS seller\"]");
       for (size_t i = 0; i < columns.size(); ++i) {
@@ -262,7 +275,7 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
         inputs[side].columns.push_back(columns[i].get<std::string>());
       }
     }
-    builder.join(std::move(inputs[0]), std::move(inputs[1]));
+    builder.join(std::move(inputs[0]), std::move(inputs[1]), window_size);
   }
   if ((!top.has("select") && !top.has("join")) || top.has("aggregates")) {
     const Json& aggregates = top.required("aggregates");

@@ -5,7 +5,7 @@
 // with milliseconds and a Z).
 //
 // Usage: node perf/duckdb_nexmark.mjs DUMP_DIR OUT_DIR QUERY...
-// Writes OUT_DIR/duckdb-<query>.csv for each query (q0, q1, q2, q3, q11) and
+// Writes OUT_DIR/duckdb-<query>.csv for each query (q0, q1, q2, q3, q8, q11) and
 // prints `query=<q> duckdb_seconds=<s>` per query.
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -44,6 +44,15 @@ const sql = {
   q3: `SELECT P.name, P.city, P.state, A.id
        FROM ${auction} AS A INNER JOIN ${person} AS P ON A.seller = P.id
        WHERE A.category = 10 AND (P.state = 'OR' OR P.state = 'ID' OR P.state = 'CA')`,
+  // Flink's q8 with time_bucket for TUMBLE (10 s buckets aligned to the
+  // epoch), in Weir's column order (window_start, window_end, id, name).
+  q8: `SELECT ${iso('P.starttime')} AS window_start, ${iso('P.starttime + INTERVAL 10 SECOND')} AS window_end,
+              P.id, P.name
+       FROM (SELECT id, name, time_bucket(INTERVAL 10 SECOND, dateTime) AS starttime
+             FROM ${person} GROUP BY id, name, starttime) P
+       JOIN (SELECT seller, time_bucket(INTERVAL 10 SECOND, dateTime) AS starttime
+             FROM ${auction} GROUP BY seller, starttime) A
+         ON P.id = A.seller AND P.starttime = A.starttime`,
   // Session windows per bidder, gap 10 s (Flink's SESSION: rows closer than
   // the gap are one session [first, last + gap)), count(*) per session.
   q11: `WITH marked AS (

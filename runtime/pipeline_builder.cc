@@ -102,8 +102,9 @@ PipelineBuilder& PipelineBuilder::sink(std::unique_ptr<Sink> sink) {
   return *this;
 }
 
-PipelineBuilder& PipelineBuilder::join(JoinInput left, JoinInput right) {
+PipelineBuilder& PipelineBuilder::join(JoinInput left, JoinInput right, std::optional<int64_t> tumbling_window_millis) {
   join_.emplace(std::move(left), std::move(right));
+  join_window_millis_ = tumbling_window_millis;
   return *this;
 }
 
@@ -308,6 +309,18 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema) {
       throw ConfigError(field + ".key: unknown column '" + input.key + "' (columns: " + column_list(schema) + ")");
     }
     (side == 0 ? spec.left_key_column : spec.right_key_column) = *key;
+    (side == 0 ? spec.left_distinct : spec.right_distinct) = input.distinct;
+    if (join_window_millis_) {
+      const auto time = schema.find(input.time);
+      if (!time) {
+        throw ConfigError(field + ".time: " +
+                          (input.time.empty() ? std::string("missing (a window join needs each input's event-time column)")
+                                              : "unknown column '" + input.time + "' (columns: " + column_list(schema) + ")"));
+      }
+      (side == 0 ? spec.left_time_column : spec.right_time_column) = *time;
+    } else if (!input.time.empty()) {
+      throw ConfigError(field + ".time: only a window join uses event time");
+    }
     for (size_t c = 0; c < input.columns.size(); ++c) {
       const std::string column_field = field + ".columns[" + std::to_string(c) + "]";
       SelectItem item = in_field(column_field, [&] { return parse_select_item(input.columns[c], schema); });
@@ -318,6 +331,7 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema) {
       (side == 0 ? spec.left_names : spec.right_names).push_back(item.output_name);
     }
   }
+  spec.window_millis = join_window_millis_;
   if (where_) pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });
   pipeline->join_ = in_field("join", [&] { return std::make_unique<StreamJoin>(source_->schema(), std::move(spec)); });
   pipeline->join_predicates_ = std::move(predicates);

@@ -17,10 +17,15 @@ namespace weir {
 // One input of a join: the source's rows for which `where` holds (an
 // expression; empty: every row), matched on the int64 or timestamp column
 // `key`, carrying `columns` ("column" or "column AS name") into the output.
+// A window join also needs `time`, the input's event-time column. With
+// `distinct`, only the first row of each key (and window) joins: SQL's
+// GROUP BY key before the join.
 struct JoinInput {
   std::string where;
   std::string key;
   std::vector<std::string> columns;
+  std::string time = {};
+  bool distinct = false;
 };
 
 // The primary interface for defining a pipeline in C++; the JSON pipeline
@@ -90,9 +95,12 @@ class PipelineBuilder {
   // right's), written in the epoch of the later of the two rows, ordered by
   // the rows' positions in the stream, so identically under every trigger,
   // cut, thread count and morsel size. Both inputs are kept as state for the
-  // whole run. `where` filters the rows before they are split. Not with
-  // aggregates, group_by, a window or a select list (ConfigError "join: ...").
-  PipelineBuilder& join(JoinInput left, JoinInput right);
+  // whole run. `where` filters the rows before they are split. With
+  // `tumbling_window_millis`, a window join: rows match only within the same
+  // tumbling window of their `time` columns, and the output starts with
+  // window_start and window_end. Not with aggregates, group_by, a window,
+  // event_time or a select list (ConfigError "join: ...").
+  PipelineBuilder& join(JoinInput left, JoinInput right, std::optional<int64_t> tumbling_window_millis = {});
   PipelineBuilder& sink(std::unique_ptr<Sink> sink);
   // Optional: receives every late row (late for all of its windows) as the
   // source's columns followed by a string column `reason`, in source order.
@@ -121,6 +129,7 @@ class PipelineBuilder {
   std::vector<std::string> aggregates_;
   std::vector<std::string> select_;
   std::optional<std::pair<JoinInput, JoinInput>> join_;
+  std::optional<int64_t> join_window_millis_;
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<Sink> late_sink_;
   OutputMode output_mode_ = OutputMode::Append;

@@ -1,34 +1,51 @@
 #include "runtime/stream_join.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 #include <unordered_map>
 
 #include "kernels/key_hash.h"
 #include "runtime/errors.h"
+#include "runtime/time_window.h"
 
 namespace weir {
 namespace {
 
 constexpr size_t kOutputBatchRows = 64 * 1024;
 
-size_t partition_of(int64_t key) {
-  const uint64_t words[1] = {static_cast<uint64_t>(key)};
-  return static_cast<size_t>(kernels::HashKeyWordsOne(words, 1) >> 59) % StreamJoin::kPartitions;
+// A row's join key: its key column's value and its window's start.
+struct JoinKey {
+  int64_t key;
+  int64_t window;
+  bool operator==(const JoinKey&) const = default;
+};
+
+struct JoinKeyHash {
+  size_t operator()(const JoinKey& key) const {
+    const uint64_t words[2] = {static_cast<uint64_t>(key.key), static_cast<uint64_t>(key.window)};
+    return static_cast<size_t>(kernels::HashKeyWordsOne(words, 2));
+  }
+};
+
+size_t partition_of(const JoinKey& key) { return (JoinKeyHash()(key) >> 59) % StreamJoin::kPartitions; }
+
+// The start of the tumbling window of `size` holding t: floor(t / size) *
+// size, saturating at INT64_MIN.
+int64_t window_start_of(int64_t t, int64_t size) {
+  const __int128 start = static_cast<__int128>(t) - ((static_cast<__int128>(t) % size) + size) % size;
+  return start < std::numeric_limits<int64_t>::min() ? std::numeric_limits<int64_t>::min()
+                                                      : static_cast<int64_t>(start);
 }
 
-// Appends rows[0, count) of `from` (key, ordinal, carried columns) to
-// `to`'s rows; the ordinal of row r is first_ordinal + r.
-void append_rows(const Batch& from, const std::vector<size_t>& columns, size_t key_column, uint64_t first_ordinal,
-                 const uint32_t* rows, size_t count, StreamJoin::SideRows& to) {
-  const Column& key = from.column(key_column);
-  for (size_t i = 0; i < count; ++i) {
-    const uint32_t row = rows[i];
-    to.keys.push_back(key.int64_data()[row]);
-    to.ordinals.push_back(first_ordinal + row);
-    for (size_t c = 0; c < columns.size(); ++c) to.carried.column(c).append_rows(from.column(columns[c]), row, 1);
-  }
-  to.carried.set_num_rows(to.keys.size());
+// Appends row `row` of `from` (key, window, ordinal, carried columns) to
+// `to`'s rows.
+void append_row(const Batch& from, const std::vector<size_t>& columns, const JoinKey& key, uint64_t ordinal,
+                uint32_t row, StreamJoin::SideRows& to) {
+  to.keys.push_back(key.key);
+  to.windows.push_back(key.window);
+  to.ordinals.push_back(ordinal);
+  for (size_t c = 0; c < columns.size(); ++c) to.carried.column(c).append_rows(from.column(columns[c]), row, 1);
 }
 
 }  // namespace
@@ -55,7 +72,7 @@ struct StreamJoin::PartitionState {
   std::array<SideRows, 2> rows;
   // newest[side]: key -> the newest row of that key + 1; previous[side][r]:
   // the row of the same key before r, + 1 (0: none).
-  std::array<std::unordered_map<int64_t, uint32_t>, 2> newest;
+  std::array<std::unordered_map<JoinKey, uint32_t, JoinKeyHash>, 2> newest;
   std::array<std::vector<uint32_t>, 2> previous;
   std::vector<Pair> pairs;  // the last combine's, in output order
 };
@@ -78,6 +95,20 @@ StreamJoin::StreamJoin(std::shared_ptr<const Schema> input, StreamJoinSpec spec)
   }
   std::vector<Field> output;
   std::set<std::string> names;
+  if (spec_.window_millis) {
+    if (*spec_.window_millis <= 0) throw ConfigError("join window: the size must be greater than zero");
+    const size_t time_columns[2] = {spec_.left_time_column, spec_.right_time_column};
+    for (size_t side = 0; side < 2; ++side) {
+      WEIR_CHECK(time_columns[side] < input_->size());
+      const Field& time = input_->field(time_columns[side]);
+      if (!is_int64_backed(time.type)) {
+        throw ConfigError(std::string(side == 0 ? "left" : "right") + " join time " + time.name +
+                          ": expected a timestamp or int64 column, got " + std::string(data_type_name(time.type)));
+      }
+    }
+    output = {{"window_start", DataType::Timestamp}, {"window_end", DataType::Timestamp}};
+    names = {"window_start", "window_end"};
+  }
   for (size_t side = 0; side < 2; ++side) {
     const auto& columns = side == 0 ? spec_.left_columns : spec_.right_columns;
     const auto& column_names = side == 0 ? spec_.left_names : spec_.right_names;
@@ -121,22 +152,18 @@ void StreamJoin::consume(const Batch& batch, const uint32_t* left_rows, size_t l
   const uint32_t* rows[2] = {left_rows, right_rows};
   const size_t counts[2] = {left_count, right_count};
   const size_t key_columns[2] = {spec_.left_key_column, spec_.right_key_column};
-  std::array<std::vector<uint32_t>, kPartitions> by_partition;
+  const size_t time_columns[2] = {spec_.left_time_column, spec_.right_time_column};
   for (size_t side = 0; side < 2; ++side) {
-    if (counts[side] == 0) continue;
     const Column& key = batch.column(key_columns[side]);
-    const int64_t* keys = key.int64_data();
-    for (auto& list : by_partition) list.clear();
+    const Column* time = spec_.window_millis ? &batch.column(time_columns[side]) : nullptr;
+    const auto& columns = side == 0 ? spec_.left_columns : spec_.right_columns;
     for (size_t i = 0; i < counts[side]; ++i) {
       const uint32_t row = rows[side][i];
-      if (!key.is_valid(row)) continue;
-      by_partition[partition_of(keys[row])].push_back(row);
-    }
-    const auto& columns = side == 0 ? spec_.left_columns : spec_.right_columns;
-    for (size_t p = 0; p < kPartitions; ++p) {
-      if (by_partition[p].empty()) continue;
-      append_rows(batch, columns, key_columns[side], batch.first_row_ordinal, by_partition[p].data(),
-                  by_partition[p].size(), *local.parts[p][side]);
+      if (!key.is_valid(row) || (time != nullptr && !time->is_valid(row))) continue;
+      const JoinKey join_key{key.int64_data()[row],
+                             time != nullptr ? window_start_of(time->int64_data()[row], *spec_.window_millis) : 0};
+      append_row(batch, columns, join_key, batch.first_row_ordinal + row, row,
+                 *local.parts[partition_of(join_key)][side]);
     }
   }
 }
@@ -168,7 +195,9 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
     const uint8_t side = arrival.side;
     const uint8_t other = 1 - side;
     const SideRows& from = *locals[arrival.local]->parts[partition][side];
-    const int64_t key = from.keys[arrival.row];
+    const JoinKey key{from.keys[arrival.row], from.windows[arrival.row]};
+    const bool distinct = side == 0 ? spec_.left_distinct : spec_.right_distinct;
+    if (distinct && state.newest[side].count(key) != 0) continue;  // not the first of its key
     // Match the other input's rows of this key (newest first; reversed so
     // the pairs of this row come out oldest first).
     const size_t first_pair = state.pairs.size();
@@ -185,7 +214,8 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
     // Keep the row.
     SideRows& kept = state.rows[side];
     const auto row = static_cast<uint32_t>(kept.size());
-    kept.keys.push_back(key);
+    kept.keys.push_back(key.key);
+    kept.windows.push_back(key.window);
     kept.ordinals.push_back(arrival.ordinal);
     for (size_t c = 0; c < kept.carried.num_columns(); ++c) {
       kept.carried.column(c).append_rows(from.carried.column(c), arrival.row, 1);
@@ -194,7 +224,6 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
     state.previous[side].push_back(inserted ? 0 : slot->second);
     slot->second = row + 1;
   }
-  for (size_t side = 0; side < 2; ++side) state.rows[side].carried.set_num_rows(state.rows[side].size());
 }
 
 void StreamJoin::combine(const std::vector<LocalState*>& locals, GlobalState& global,
@@ -213,6 +242,7 @@ void StreamJoin::discard(LocalState& local) const {
     for (auto& rows : part) {
       rows->carried.clear();
       rows->keys.clear();
+      rows->windows.clear();
       rows->ordinals.clear();
     }
   }
@@ -226,6 +256,7 @@ uint64_t StreamJoin::emit(GlobalState& global, Sink& sink, MemoryTracker* tracke
   }
   std::sort(pairs.begin(), pairs.end());
   Batch out(output_schema_, tracker);
+  const size_t first = spec_.window_millis ? 2 : 0;  // window_start, window_end
   const size_t left_width = spec_.left_columns.size();
   auto flush = [&] {
     if (out.column(0).size() == 0) return;
@@ -235,11 +266,16 @@ uint64_t StreamJoin::emit(GlobalState& global, Sink& sink, MemoryTracker* tracke
   };
   for (const Pair& pair : pairs) {
     const PartitionState& state = *global.partitions[pair.partition];
+    if (spec_.window_millis) {
+      const int64_t start = state.rows[0].windows[pair.left_row];
+      out.column(0).append_int64(start);
+      out.column(1).append_int64(TimeWindow{*spec_.window_millis, *spec_.window_millis}.end_of_window_starting(start));
+    }
     for (size_t c = 0; c < left_width; ++c) {
-      out.column(c).append_rows(state.rows[0].carried.column(c), pair.left_row, 1);
+      out.column(first + c).append_rows(state.rows[0].carried.column(c), pair.left_row, 1);
     }
     for (size_t c = 0; c < spec_.right_columns.size(); ++c) {
-      out.column(left_width + c).append_rows(state.rows[1].carried.column(c), pair.right_row, 1);
+      out.column(first + left_width + c).append_rows(state.rows[1].carried.column(c), pair.right_row, 1);
     }
     if (out.column(0).size() >= kOutputBatchRows) flush();
   }

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,17 @@ struct StreamJoinSpec {
   std::vector<size_t> right_columns;
   std::vector<std::string> left_names;  // their output names (all distinct)
   std::vector<std::string> right_names;
+  // A window join: rows match only when their event times (these int64 or
+  // timestamp columns; NULL: the row matches nothing) fall in the same
+  // tumbling window of this size, aligned to the epoch. The output then
+  // starts with window_start and window_end.
+  std::optional<int64_t> window_millis;
+  size_t left_time_column = 0;
+  size_t right_time_column = 0;
+  // A distinct input keeps, of its rows with equal keys (and window), only
+  // the first in stream order: SQL's GROUP BY key (, window) before the join.
+  bool left_distinct = false;
+  bool right_distinct = false;
 };
 
 // An incremental inner equi-join over an unbounded stream, with the rows of
@@ -40,7 +52,8 @@ struct StreamJoinSpec {
 // row that belongs to both inputs joins the other input's earlier rows,
 // and itself.
 //
-// Output columns: the left input's carried columns, then the right's.
+// Output columns: the left input's carried columns, then the right's
+// (after window_start and window_end for a window join).
 //
 // Execution, with the contract of WindowAggregation:
 //   consume (worker threads, in parallel, morsels in any order): copies the
@@ -66,12 +79,15 @@ class StreamJoin {
   const std::shared_ptr<const Schema>& output_schema() const { return output_schema_; }
   const StreamJoinSpec& spec() const { return spec_; }
 
-  // One input's rows of one partition: keys, ordinals, carried values.
+  // One input's rows of one partition: keys, window starts (0 without a
+  // window), ordinals, carried values.
+  // (Only the columns of `carried` are sized; its row count stays 0.)
   struct SideRows {
     explicit SideRows(std::shared_ptr<const Schema> carried_schema, MemoryTracker* tracker)
         : carried(std::move(carried_schema), tracker) {}
     Batch carried;
     std::vector<int64_t> keys;
+    std::vector<int64_t> windows;
     std::vector<uint64_t> ordinals;
     size_t size() const { return keys.size(); }
   };

@@ -375,6 +375,18 @@ TEST_F(CliTest, JoinWritesEveryMatchingPairOnce) {
       << stderr_text_;
   EXPECT_EQ(testing::read_file_text(output()), expected);
 
+  // A window join of distinct inputs: auction 1's web bids (two, in the
+  // window [0 s, 10 s)) with itself, once.
+  std::vector<std::pair<std::string, std::string>> windowed = edits;
+  windowed[3].second = R"("join": {"window": {"type": "tumbling", "size": "10s"},
+      "left": {"where": "channel = 'web'", "key": "auction", "columns": ["price"], "time": "ts", "distinct": true},
+      "right": {"where": "channel = 'web'", "key": "auction", "columns": ["fee"], "time": "ts", "distinct": true}},)";
+  ASSERT_EQ(run({"run", pipeline(windowed)}), 0) << stderr_text_;
+  EXPECT_EQ(testing::read_file_text(output()),
+            "window_start,window_end,price,fee\n"
+            "2026-01-01T00:00:00.000Z,2026-01-01T00:00:10.000Z,1500,0.5\n"
+            "2026-01-01T00:00:30.000Z,2026-01-01T00:00:40.000Z,1200,\n");
+
   std::filesystem::remove_all(directory_.file("out"));
   std::vector<std::pair<std::string, std::string>> bad = edits;
   bad[3].second = R"("join": {"left": {"key": "auction", "columns": ["price"]}, "right": {"key": "chanel", "columns": []}},)";

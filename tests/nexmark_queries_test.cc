@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <map>
 #include <string>
 #include <tuple>
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include "ingest/nexmark_generator.h"
 #include "ingest/nexmark_source.h"
 #include "runtime/pipeline_builder.h"
+#include "runtime/timestamp.h"
 #include "tests/test_directory.h"
 
 namespace weir {
@@ -125,7 +127,7 @@ std::string run_query(const std::string& name, int64_t events, const RunOptions&
 TEST(NexmarkQueries, SameResultUnderEveryTriggerThreadCountAndMorselSize) {
   testing::TestDirectory directory;
   const int64_t events = 60'000;
-  for (const char* name : {"q0", "q1", "q2", "q3", "q11"}) {
+  for (const char* name : {"q0", "q1", "q2", "q3", "q8", "q11"}) {
     RunOptions batch;
     batch.threads = 1;
     uint64_t rows_out = 0;
@@ -164,11 +166,11 @@ TEST(NexmarkSource, AUnionOfKindsHoldsTheirEventsInOrder) {
     if (kind == NexmarkEventKind::Person) {
       NexmarkPerson person;
       generate_nexmark_person(config, number, person);
-      expected.push_back("0," + std::to_string(person.date_time) + ",p" + std::to_string(person.id) + person.state);
+      expected.push_back(std::string("0,") + std::to_string(person.date_time) + ",p" + std::to_string(person.id) + person.state);
     } else if (kind == NexmarkEventKind::Auction) {
       NexmarkAuction auction;
       generate_nexmark_auction(config, number, auction);
-      expected.push_back("1," + std::to_string(auction.date_time) + ",a" + std::to_string(auction.id) + "s" +
+      expected.push_back(std::string("1,") + std::to_string(auction.date_time) + ",a" + std::to_string(auction.id) + "s" +
                          std::to_string(auction.seller));
     }
   }
@@ -185,11 +187,14 @@ TEST(NexmarkSource, AUnionOfKindsHoldsTheirEventsInOrder) {
       EXPECT_EQ(batch.column(person_id).is_valid(r), type == 0);
       EXPECT_EQ(batch.column(auction_id).is_valid(r), type == 1);
       if (type == 0) {
-        row += "p" + std::to_string(batch.column(person_id).int64_data()[r]) +
-               std::string(batch.column(person_state).string_at(r));
+        row += 'p';
+        row += std::to_string(batch.column(person_id).int64_data()[r]);
+        row += batch.column(person_state).string_at(r);
       } else {
-        row += "a" + std::to_string(batch.column(auction_id).int64_data()[r]) + "s" +
-               std::to_string(batch.column(auction_seller).int64_data()[r]);
+        row += 'a';
+        row += std::to_string(batch.column(auction_id).int64_data()[r]);
+        row += 's';
+        row += std::to_string(batch.column(auction_seller).int64_data()[r]);
       }
       seen.push_back(row);
     }
@@ -242,6 +247,48 @@ TEST(NexmarkQueries, Q3EqualsANestedLoopOverTheGeneratedEventsInStreamOrder) {
   options.threads = 2;
   options.morsel_rows = 1'000;
   EXPECT_EQ(run_query("q3", events, options, directory.file("q3.csv")), expected);
+}
+
+TEST(NexmarkQueries, Q8EqualsANestedLoopOverTheGeneratedEventsInStreamOrder) {
+  const NexmarkConfig config = default_config();
+  const int64_t events = 300'000;
+  auto window_of = [](int64_t t) { return t - t % 10'000; };  // times are positive
+  // Persons, and the first auction of each (seller, window), with their
+  // positions in the person + auction stream.
+  std::vector<std::pair<uint64_t, NexmarkPerson>> persons;
+  std::map<std::pair<int64_t, int64_t>, uint64_t> first_auction;  // (seller, window) -> ordinal
+  uint64_t ordinal = 0;
+  for (int64_t number = 0; number < events; ++number) {
+    const NexmarkEventKind kind = nexmark_event_kind_of_number(config, number);
+    if (kind == NexmarkEventKind::Person) {
+      NexmarkPerson person;
+      generate_nexmark_person(config, number, person);
+      persons.emplace_back(ordinal++, person);
+    } else if (kind == NexmarkEventKind::Auction) {
+      NexmarkAuction auction;
+      generate_nexmark_auction(config, number, auction);
+      first_auction.try_emplace({auction.seller, window_of(auction.date_time)}, ordinal++);
+    }
+  }
+  std::vector<std::tuple<uint64_t, uint64_t, std::string>> pairs;  // later, earlier, row
+  for (const auto& [person_ordinal, person] : persons) {
+    const int64_t window = window_of(person.date_time);
+    const auto found = first_auction.find({person.id, window});
+    if (found == first_auction.end()) continue;
+    pairs.emplace_back(std::max(person_ordinal, found->second), std::min(person_ordinal, found->second),
+                       format_timestamp(window) + "," + format_timestamp(window + 10'000) + "," +
+                           std::to_string(person.id) + "," + person.name);
+  }
+  std::sort(pairs.begin(), pairs.end());
+  std::string expected = "window_start,window_end,id,name\n";
+  for (const auto& pair : pairs) expected += std::get<2>(pair) + "\n";
+  ASSERT_GT(pairs.size(), 100u);
+
+  testing::TestDirectory directory;
+  RunOptions options;
+  options.threads = 2;
+  options.morsel_rows = 1'000;
+  EXPECT_EQ(run_query("q8", events, options, directory.file("q8.csv")), expected);
 }
 
 TEST(NexmarkQueries, ColumnsAndRowCounts) {

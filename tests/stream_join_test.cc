@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -29,16 +30,30 @@ struct Row {
   std::optional<int64_t> key;
   std::string name;
   int64_t value;
+  std::optional<int64_t> ts;  // event time, for window joins
 };
 
 std::shared_ptr<const Schema> input_schema() {
-  static const auto schema = std::make_shared<const Schema>(std::vector<Field>{
-      {"kind", DataType::Int64}, {"key", DataType::Int64}, {"name", DataType::String}, {"value", DataType::Int64}});
+  static const auto schema = std::make_shared<const Schema>(
+      std::vector<Field>{{"kind", DataType::Int64}, {"key", DataType::Int64}, {"name", DataType::String},
+                         {"value", DataType::Int64}, {"ts", DataType::Timestamp}});
   return schema;
 }
 
-StreamJoinSpec join_spec() {
+// Window joins and distinct inputs (none by default).
+struct JoinOptions {
+  std::optional<int64_t> window;
+  bool left_distinct = false;
+  bool right_distinct = false;
+};
+
+StreamJoinSpec join_spec(const JoinOptions& options = {}) {
   StreamJoinSpec spec;
+  spec.window_millis = options.window;
+  spec.left_time_column = 4;
+  spec.right_time_column = 4;
+  spec.left_distinct = options.left_distinct;
+  spec.right_distinct = options.right_distinct;
   spec.left_key_column = 1;
   spec.right_key_column = 1;
   spec.left_columns = {1, 2};
@@ -55,6 +70,7 @@ Batch batch_of(const std::vector<Row>& rows, size_t begin, size_t end) {
     rows[i].key ? batch.column(1).append_int64(*rows[i].key) : batch.column(1).append_null();
     batch.column(2).append_string(rows[i].name);
     batch.column(3).append_int64(rows[i].value);
+    rows[i].ts ? batch.column(4).append_int64(*rows[i].ts) : batch.column(4).append_null();
   }
   batch.set_num_rows(end - begin);
   batch.first_row_ordinal = begin;
@@ -66,15 +82,38 @@ std::string right_text(const Row& row) {
   return std::to_string(row.value) + "," + row.name + "," + std::to_string(row.kind);
 }
 
-std::vector<std::string> reference(const std::vector<Row>& rows) {
+// floor(t / size) * size.
+int64_t window_of(int64_t t, int64_t size) { return t - ((t % size) + size) % size; }
+
+std::vector<std::string> reference(const std::vector<Row>& rows, const JoinOptions& options = {}) {
+  // Each input's rows (in stream order) with their key and window; a
+  // distinct input keeps the first row of each.
+  auto input = [&](bool left) {
+    std::vector<std::tuple<size_t, int64_t, int64_t>> kept;  // row, key, window
+    std::set<std::pair<int64_t, int64_t>> seen;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const int64_t kind = rows[i].kind;
+      if (left ? (kind != 0 && kind != 2) : (kind != 1 && kind != 2)) continue;
+      if (!rows[i].key || (options.window && !rows[i].ts)) continue;
+      const int64_t window = options.window ? window_of(*rows[i].ts, *options.window) : 0;
+      if ((left ? options.left_distinct : options.right_distinct) && !seen.insert({*rows[i].key, window}).second) {
+        continue;
+      }
+      kept.emplace_back(i, *rows[i].key, window);
+    }
+    return kept;
+  };
   std::vector<std::tuple<size_t, size_t, int, std::string>> pairs;
-  for (size_t l = 0; l < rows.size(); ++l) {
-    if (rows[l].kind != 0 && rows[l].kind != 2) continue;
-    for (size_t r = 0; r < rows.size(); ++r) {
-      if (rows[r].kind != 1 && rows[r].kind != 2) continue;
-      if (!rows[l].key || !rows[r].key || *rows[l].key != *rows[r].key) continue;
+  for (const auto& [l, left_key, left_window] : input(true)) {
+    for (const auto& [r, right_key, right_window] : input(false)) {
+      if (left_key != right_key || left_window != right_window) continue;
       const int later_side = l > r ? 0 : 1;  // a row paired with itself: as the right input
-      pairs.emplace_back(std::max(l, r), std::min(l, r), later_side, left_text(rows[l]) + "," + right_text(rows[r]));
+      std::string text;
+      if (options.window) {
+        text = std::to_string(left_window) + "," + std::to_string(left_window + *options.window) + ",";
+      }
+      pairs.emplace_back(std::max(l, r), std::min(l, r), later_side,
+                         text + left_text(rows[l]) + "," + right_text(rows[r]));
     }
   }
   std::sort(pairs.begin(), pairs.end());
@@ -113,8 +152,8 @@ void two_thread_parallel_for(size_t count, const std::function<void(size_t)>& bo
 // Feeds `rows` through the join in random epochs and morsels, consumed by
 // `workers` local states in a random order; returns the output lines.
 std::vector<std::string> run_join(const std::vector<Row>& rows, size_t workers, std::mt19937_64& random,
-                                  uint64_t* state_rows) {
-  const StreamJoin join(input_schema(), join_spec());
+                                  uint64_t* state_rows, const JoinOptions& options = {}) {
+  const StreamJoin join(input_schema(), join_spec(options));
   auto global = join.make_global_state(nullptr);
   std::vector<std::unique_ptr<StreamJoin::LocalState>> locals;
   std::vector<StreamJoin::LocalState*> local_views;
@@ -181,6 +220,33 @@ TEST(StreamJoin, EqualsTheNestedLoopReferenceUnderEveryCutAndWorkerCount) {
   }
 }
 
+TEST(StreamJoin, WindowJoinsAndDistinctInputsEqualTheReference) {
+  std::mt19937_64 random(2027);
+  for (int trial = 0; trial < 150; ++trial) {
+    const size_t n = random() % 300;
+    const int64_t key_domain = 1 + static_cast<int64_t>(random() % 12);
+    JoinOptions options;
+    if (random() % 4 != 0) options.window = 1 + static_cast<int64_t>(random() % 40);
+    options.left_distinct = random() % 2 == 0;
+    options.right_distinct = random() % 2 == 0;
+    std::vector<Row> rows(n);
+    for (Row& row : rows) {
+      row.kind = static_cast<int64_t>(random() % 4);
+      if (random() % 10 != 0) row.key = static_cast<int64_t>(random() % key_domain);
+      row.name = std::string(random() % 3, static_cast<char>('a' + random() % 26));
+      row.value = static_cast<int64_t>(random() % 1000);
+      if (random() % 12 != 0) row.ts = static_cast<int64_t>(random() % 200) - 60;  // negative times too
+    }
+    const std::vector<std::string> expected = reference(rows, options);
+    for (size_t workers : {1, 2}) {
+      uint64_t state_rows = 0;
+      EXPECT_EQ(run_join(rows, workers, random, &state_rows, options), expected)
+          << "trial " << trial << ", workers " << workers << ", window " << options.window.value_or(0)
+          << ", distinct " << options.left_distinct << options.right_distinct;
+    }
+  }
+}
+
 TEST(StreamJoin, ARowInBothInputsJoinsItself) {
   std::vector<Row> rows = {{2, 7, "x", 1}, {0, 7, "l", 2}, {1, 7, "r", 3}};
   std::mt19937_64 random(1);
@@ -224,7 +290,7 @@ TEST(StreamJoin, TheBuilderNamesTheFieldAtFault) {
   const JoinInput right{"kind = 1", "key", {"value"}};
   EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.join(left, right); }), "");
   EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.join(left, {"kind = 1", "missing", {"value"}}); }),
-            "join.right.key: unknown column 'missing' (columns: kind, key, name, value)");
+            "join.right.key: unknown column 'missing' (columns: kind, key, name, value, ts)");
   EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.join(left, {"kind = 1", "key", {"value + 1 AS v"}}); }),
             "join.right.columns[0]: expected a column of the source (\"column\" or \"column AS name\")");
   EXPECT_NE(build_error([&](PipelineBuilder& b) { b.join({"kind = ", "key", {"name"}}, right); }).find("join.left.where: "),
