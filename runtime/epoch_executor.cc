@@ -1,6 +1,5 @@
 #include "runtime/epoch_executor.h"
 
-#include <oneapi/tbb/concurrent_queue.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -20,6 +19,7 @@
 #include "kernels/int64_reduce.h"
 #include "kernels/prefix_max.h"
 #include "kernels/window_assign.h"
+#include "runtime/batch_pool.h"
 #include "runtime/errors.h"
 #include "runtime/expression_evaluator.h"
 #include "runtime/projection.h"
@@ -100,6 +100,10 @@ class EpochExecutor::Impl {
 
   Outcome run_epoch(Source& source, uint64_t row_budget, const std::vector<int64_t>& partition_max_event_time_before,
                     int64_t pipeline_watermark, const std::atomic<int>* stop) {
+    if (!batch_pool_) batch_pool_ = std::make_unique<BatchPool>(source.schema(), tracker_);
+    if (!output_pool_ && fragment_.projection != nullptr) {
+      output_pool_ = std::make_unique<BatchPool>(fragment_.projection->output_schema(), tracker_);
+    }
     Outcome outcome;
     uint64_t remaining = row_budget;
     std::vector<int64_t>& running_max = outcome.partition_max_event_time;
@@ -164,7 +168,7 @@ class EpochExecutor::Impl {
     auto load = [&](MorselToken* token) -> MorselToken* {
       handoff_acquire(token);
       try {
-        token->batch = take_batch(source);
+        token->batch = batch_pool_->take();
         source.load(*token->morsel, *token->batch);
         if (fragment_.has_event_time) {
           const Column& times = std::as_const(*token->batch).column(fragment_.event_time_column);
@@ -204,7 +208,7 @@ class EpochExecutor::Impl {
         WorkerState& worker = workers_.local();
         try {
           if (fragment_.projection != nullptr) {
-            token->output = take_output_batch();
+            token->output = output_pool_->take();
             project_morsel(*token->batch, *token->output, worker);
           } else if (fragment_.join != nullptr) {
             join_morsel(*token->batch, worker);
@@ -218,7 +222,7 @@ class EpochExecutor::Impl {
         }
         handoff_release(&worker);
       }
-      if (token->batch) return_batch(std::move(token->batch));
+      if (token->batch) batch_pool_->give_back(std::move(token->batch));
     };
 
     auto process = [&](MorselToken* token) {
@@ -248,7 +252,7 @@ class EpochExecutor::Impl {
         }
       }
       handoff_release(&emit_stage);
-      if (token->output) return_output_batch(std::move(token->output));
+      if (token->output) output_pool_->give_back(std::move(token->output));
       delete token;
     };
 
@@ -531,38 +535,6 @@ class EpochExecutor::Impl {
     worker.late_rows.push_back({first_row_ordinal, std::move(late)});
   }
 
-  std::unique_ptr<Batch> take_batch(const Source& source) {
-    std::unique_ptr<Batch> batch;
-    if (batch_pool_.try_pop(batch)) {
-      handoff_acquire(batch.get());
-    } else {
-      batch = std::make_unique<Batch>(source.schema(), tracker_);
-    }
-    batch->clear();
-    return batch;
-  }
-
-  void return_batch(std::unique_ptr<Batch> batch) {
-    handoff_release(batch.get());
-    batch_pool_.push(std::move(batch));
-  }
-
-  std::unique_ptr<Batch> take_output_batch() {
-    std::unique_ptr<Batch> batch;
-    if (output_pool_.try_pop(batch)) {
-      handoff_acquire(batch.get());
-    } else {
-      batch = std::make_unique<Batch>(fragment_.projection->output_schema(), tracker_);
-    }
-    batch->clear();
-    return batch;
-  }
-
-  void return_output_batch(std::unique_ptr<Batch> batch) {
-    handoff_release(batch.get());
-    output_pool_.push(std::move(batch));
-  }
-
   void record_error(uint64_t ordinal, std::exception_ptr error) {
     std::lock_guard<std::mutex> lock(error_mutex_);
     if (!first_error_ || ordinal < first_error_ordinal_) {
@@ -581,8 +553,8 @@ class EpochExecutor::Impl {
   tbb::global_control parallelism_;
   tbb::task_arena arena_;
   tbb::enumerable_thread_specific<WorkerState> workers_;
-  tbb::concurrent_queue<std::unique_ptr<Batch>> batch_pool_;
-  tbb::concurrent_queue<std::unique_ptr<Batch>> output_pool_;  // projection output batches
+  std::unique_ptr<BatchPool> batch_pool_;   // the source's batches (made by the first epoch)
+  std::unique_ptr<BatchPool> output_pool_;  // projection output batches
   std::mutex error_mutex_;
   std::exception_ptr first_error_;
   uint64_t first_error_ordinal_ = 0;
