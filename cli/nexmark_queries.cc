@@ -1,5 +1,9 @@
 #include "cli/nexmark_queries.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace weir {
 namespace {
 
@@ -33,6 +37,72 @@ void define_q8(PipelineBuilder& builder) {
                {"event_type = 1", "auction_seller", {}, "dateTime", true}, 10'000);
 }
 
+// The auction-bid join of q4 and q9 (Flink: FROM auction A, bid B WHERE
+// A.id = B.auction AND B.dateTime BETWEEN A.dateTime AND A.expires): an
+// equi-join on the auction id, then the time condition on the pairs in the
+// next stage. `auction_columns` and `bid_columns` are carried; both must
+// include the times the condition needs (a_time/expires, b_time) unless
+// named there already.
+void join_auctions_with_bids(PipelineBuilder& builder, std::vector<std::string> auction_columns,
+                             std::vector<std::string> bid_columns, const char* auction_time, const char* bid_time) {
+  builder.join({"event_type = 1", "auction_id", std::move(auction_columns)},
+               {"event_type = 2", "bid_auction", std::move(bid_columns)});
+  builder.then().where(std::string(bid_time) + " >= " + auction_time + " AND " + bid_time + " <= expires");
+}
+
+// Flink's q4: the final (highest) price of each auction among the bids in
+// its lifetime, then the average final price per category. Columns
+// category, avg_final.
+void define_q4(PipelineBuilder& builder) {
+  join_auctions_with_bids(builder,
+                          {"auction_id AS id", "auction_category AS category", "dateTime AS a_time",
+                           "auction_expires AS expires"},
+                          {"bid_price AS price", "dateTime AS b_time"}, "a_time", "b_time");
+  builder.group_by({"id", "category"}).aggregate("max(price) AS final");
+  builder.then().group_by({"category"}).aggregate("avg(final) AS avg_final");
+}
+
+// Flink's q5 (hot items): bids per auction in 10 s windows sliding by 2 s,
+// and per window the auctions with the most bids (ties all). The second
+// stage cuts 2 s tumbling windows on window_start: one hopping window each.
+// Columns auction, num.
+void define_q5(PipelineBuilder& builder) {
+  builder.event_time("dateTime", 4'000).hopping_window(10'000, 2'000).group_by({"auction"}).aggregate("count(*) AS num");
+  builder.then().event_time("window_start", 0).tumbling_window(2'000).top_rows({{}, {"num DESC"}, 1, true, {"auction", "num"}});
+  builder.then().select("auction").select("num");
+}
+
+// Flink's q7: the bids with the highest price of their 10 s tumbling window
+// (ties all). Columns auction, price, bidder, dateTime, extra. Windows are
+// half-open, [start, end); Flink's join-back (B.dateTime BETWEEN
+// window_end - 10 s AND window_end) also matches a bid at exactly
+// window_end of equal price (docs/nexmark.md).
+void define_q7(PipelineBuilder& builder) {
+  builder.event_time("dateTime", 4'000).tumbling_window(10'000);
+  builder.top_rows({{}, {"price DESC"}, 1, true, {"auction", "price", "bidder", "dateTime", "extra"}});
+  builder.then().select("auction").select("price").select("bidder").select("dateTime").select("extra");
+}
+
+// Flink's q9 (winning bids): per auction, its highest bid within its
+// lifetime (the earliest of equal prices; then the first in the stream),
+// with the auction's columns.
+void define_q9(PipelineBuilder& builder) {
+  join_auctions_with_bids(builder,
+                          {"auction_id AS id", "auction_itemName AS itemName", "auction_description AS description",
+                           "auction_initialBid AS initialBid", "auction_reserve AS reserve", "dateTime",
+                           "auction_expires AS expires", "auction_seller AS seller", "auction_category AS category",
+                           "auction_extra AS extra"},
+                          {"bid_auction AS auction", "bid_bidder AS bidder", "bid_price AS price",
+                           "dateTime AS bid_dateTime", "bid_extra AS bid_extra"},
+                          "dateTime", "bid_dateTime");
+  builder.top_rows({{"id"},
+                    {"price DESC", "bid_dateTime ASC"},
+                    1,
+                    false,
+                    {"id", "itemName", "description", "initialBid", "reserve", "dateTime", "expires", "seller",
+                     "category", "extra", "auction", "bidder", "price", "bid_dateTime", "bid_extra"}});
+}
+
 void define_q11(PipelineBuilder& builder) {
   builder.event_time("dateTime", 4'000)
       .session_window(10'000)
@@ -46,7 +116,11 @@ const std::vector<NexmarkQuery>& queries() {
       {"q1", {NexmarkEventKind::Bid}, define_q1},
       {"q2", {NexmarkEventKind::Bid}, define_q2},
       {"q3", {NexmarkEventKind::Person, NexmarkEventKind::Auction}, define_q3},
+      {"q4", {NexmarkEventKind::Auction, NexmarkEventKind::Bid}, define_q4},
+      {"q5", {NexmarkEventKind::Bid}, define_q5},
+      {"q7", {NexmarkEventKind::Bid}, define_q7},
       {"q8", {NexmarkEventKind::Person, NexmarkEventKind::Auction}, define_q8},
+      {"q9", {NexmarkEventKind::Auction, NexmarkEventKind::Bid}, define_q9},
       {"q11", {NexmarkEventKind::Bid}, define_q11},
   };
   return *list;

@@ -20,8 +20,14 @@ namespace weir {
 //   q2   bid: SELECT auction, price WHERE auction % 123 = 0
 //   q3   person + auction: name, city, state of sellers in OR, ID or CA
 //        joined with the id of their auctions in category 10
+//   q4   auction + bid: average final price per category (a join, the
+//        lifetime condition, max per auction, avg per category: 3 stages)
+//   q5   bid: per 10 s / 2 s hopping window, the auctions with the most bids
+//   q7   bid: the highest bids of each 10 s tumbling window
 //   q8   person + auction: persons who opened an auction in the 10 s
 //        tumbling window they registered in (a window join)
+//   q9   auction + bid: each auction with its winning bid (highest price in
+//        its lifetime, the earliest of equal prices)
 //   q11  bid: count(*) AS bid_count per bidder and session window (gap 10 s),
 //        watermark delay 4 s; columns window_start, window_end, bidder,
 //        bid_count

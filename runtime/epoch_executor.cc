@@ -44,6 +44,7 @@ int64_t saturating_add(int64_t value, int64_t delta) {
 struct WorkerState {
   std::unique_ptr<FilterEvaluator> filter;
   std::unique_ptr<WindowAggregation::LocalState> aggregation;
+  std::unique_ptr<TopRows::LocalState> top_rows;
   std::unique_ptr<Projection::LocalState> projection;
   std::unique_ptr<StreamJoin::LocalState> join;
   std::array<std::unique_ptr<FilterEvaluator>, 2> join_filters;  // per join input (none: every row)
@@ -86,6 +87,7 @@ class EpochExecutor::Impl {
           }
           if (fragment_.aggregation != nullptr) state.aggregation = fragment_.aggregation->make_local_state(tracker_);
           if (fragment_.projection != nullptr) state.projection = fragment_.projection->make_local_state(tracker_);
+          if (fragment_.top_rows != nullptr) state.top_rows = fragment_.top_rows->make_local_state(tracker_);
           if (fragment_.join != nullptr) {
             state.join = fragment_.join->make_local_state(tracker_);
             const Expression* predicates[2] = {fragment_.join_left_predicate, fragment_.join_right_predicate};
@@ -314,6 +316,13 @@ class EpochExecutor::Impl {
     });
   }
 
+  void combine_top_rows(TopRows::GlobalState& global) {
+    if (fragment_.top_rows == nullptr) return;
+    std::vector<TopRows::LocalState*> locals;
+    for (WorkerState& worker : workers_) locals.push_back(worker.top_rows.get());
+    fragment_.top_rows->combine(locals, global);
+  }
+
   void parallel_for(size_t count, const std::function<void(size_t)>& body) {
     std::vector<int> done(count);
     handoff_release(&body);
@@ -328,6 +337,9 @@ class EpochExecutor::Impl {
   }
 
   void discard_partials() {
+    if (fragment_.top_rows != nullptr) {
+      for (WorkerState& worker : workers_) fragment_.top_rows->discard(*worker.top_rows);
+    }
     if (fragment_.join != nullptr) {
       for (WorkerState& worker : workers_) fragment_.join->discard(*worker.join);
     }
@@ -368,23 +380,25 @@ class EpochExecutor::Impl {
 
   void process_morsel(Batch& batch, uint64_t first_row_ordinal, int64_t min_event_time, int64_t max_event_time,
                       int64_t max_event_time_before, WorkerState& worker) {
-    const WindowAggregationSpec& spec = fragment_.aggregation->spec();
-    if (spec.session_gap_millis) {
+    const bool sessions = fragment_.aggregation != nullptr && fragment_.aggregation->spec().session_gap_millis;
+    if (sessions) {
       const int64_t* session_times = std::as_const(batch).column(fragment_.event_time_column).int64_data();
       process_session_morsel(batch, first_row_ordinal, session_times, min_event_time, max_event_time,
                              max_event_time_before, worker);
       return;
     }
-    if (!spec.window) {
+    const std::optional<TimeWindow>& spec_window =
+        fragment_.aggregation != nullptr ? fragment_.aggregation->spec().window : fragment_.top_rows->spec().window;
+    if (!spec_window) {
       // No window: nothing is ever late; every selected row is aggregated.
       if (worker.filter) worker.filter->filter(batch, batch.selection());
-      fragment_.aggregation->consume(batch, batch.selection(), nullptr, *worker.aggregation);
+      consume_rows(batch, batch.selection(), nullptr, worker);
       return;
     }
     const size_t rows = batch.num_rows();
     // Read through a const column: a zero-copy view must not be copied.
     const int64_t* times = std::as_const(batch).column(fragment_.event_time_column).int64_data();
-    const TimeWindow window = *spec.window;
+    const TimeWindow window = *spec_window;
     // The newest window of every row (its only one when tumbling).
     worker.window_starts.resize(rows);
     kernels::AssignTumblingWindows(times, rows, window.slide_millis, worker.window_starts.data());
@@ -398,7 +412,7 @@ class EpochExecutor::Impl {
     // its rows sees (the common case: event time nearly ordered): then skip
     // the per-row scan.
     const int64_t delay = fragment_.watermark_delay_millis;
-    const int64_t lateness = spec.allowed_lateness_millis;
+    const int64_t lateness = allowed_lateness();
     const int64_t highest_closing = saturating_subtract(
         saturating_subtract(std::max(max_event_time_before, max_event_time), delay), lateness);
     const int64_t newest_of_earliest = kernels::TumblingWindowStart(min_event_time, window.slide_millis);
@@ -429,7 +443,7 @@ class EpochExecutor::Impl {
 
     if (worker.filter) worker.filter->filter(batch, selection);
     // Every remaining row is on time for its newest window.
-    fragment_.aggregation->consume(batch, selection, worker.window_starts.data(), *worker.aggregation);
+    consume_rows(batch, selection, worker.window_starts.data(), worker);
     if (window.tumbling()) return;
 
     // Hopping: the older windows of each row, one pass per step back, each
@@ -457,8 +471,23 @@ class EpochExecutor::Impl {
                                                   worker.older_starts.data(), worker.older_selection.data());
       worker.older_selection.resize(kept);
       if (kept == 0) continue;
-      fragment_.aggregation->consume(batch, worker.older_selection, worker.older_starts.data(), *worker.aggregation);
+      consume_rows(batch, worker.older_selection, worker.older_starts.data(), worker);
     }
+  }
+
+  // Hands the rows to the fragment's windowed operator.
+  void consume_rows(const Batch& batch, const SelectionVector& selection, const int64_t* window_starts,
+                    WorkerState& worker) {
+    if (fragment_.top_rows != nullptr) {
+      fragment_.top_rows->consume(batch, selection, window_starts, *worker.top_rows);
+    } else {
+      fragment_.aggregation->consume(batch, selection, window_starts, *worker.aggregation);
+    }
+  }
+
+  int64_t allowed_lateness() const {
+    return fragment_.aggregation != nullptr ? fragment_.aggregation->spec().allowed_lateness_millis
+                                            : fragment_.top_rows->spec().allowed_lateness_millis;
   }
 
   // Session windows: a session's end is not known until it closes, so a row
@@ -512,7 +541,7 @@ class EpochExecutor::Impl {
   void keep_late_rows(const Batch& batch, uint64_t first_row_ordinal, const TimeWindow& window,
                       WorkerState& worker) {
     const int64_t delay = fragment_.watermark_delay_millis;
-    const int64_t lateness = fragment_.aggregation->spec().allowed_lateness_millis;
+    const int64_t lateness = allowed_lateness();
     auto late = std::make_unique<Batch>(fragment_.late_row_schema, tracker_);
     const size_t columns = batch.num_columns();
     std::string reason;
@@ -582,6 +611,8 @@ void EpochExecutor::parallel_for(size_t count, const std::function<void(size_t)>
 }
 
 void EpochExecutor::combine_join(StreamJoin::GlobalState& global) { impl_->combine_join(global); }
+
+void EpochExecutor::combine_top_rows(TopRows::GlobalState& global) { impl_->combine_top_rows(global); }
 
 void EpochExecutor::discard_partials() { impl_->discard_partials(); }
 

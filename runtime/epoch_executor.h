@@ -10,6 +10,7 @@
 #include "runtime/pipeline_fragment.h"
 #include "runtime/source.h"
 #include "runtime/stream_join.h"
+#include "runtime/top_rows.h"
 #include "runtime/window_aggregation.h"
 
 namespace weir {
@@ -85,6 +86,9 @@ class EpochExecutor {
   // Folds every worker's rows of the join's inputs into `global` and
   // produces the epoch's pairs (StreamJoin::combine).
   void combine_join(StreamJoin::GlobalState& global);
+
+  // Folds every worker's ranked rows into `global` (TopRows::combine).
+  void combine_top_rows(TopRows::GlobalState& global);
 
   // Runs body(i) for i in [0, count) on the arena's threads (the driver
   // joins in); returns when every call returned. Called by the driver thread

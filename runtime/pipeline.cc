@@ -87,14 +87,127 @@ const Schema& Pipeline::output_schema() const {
 }
 
 const std::shared_ptr<const Schema>& Pipeline::output_schema_pointer() const {
-  return projection_ ? projection_->output_schema() : join_ ? join_->output_schema() : aggregation_->output_schema();
+  if (projection_) return projection_->output_schema();
+  if (join_) return join_->output_schema();
+  if (top_rows_) return top_rows_->output_schema();
+  return aggregation_->output_schema();
 }
+
+// One stage's run: its executor, its operator's global state and its
+// watermarks, advanced one epoch at a time by Pipeline::run.
+class Pipeline::StageRun {
+ public:
+  StageRun(Pipeline& stage, const RunOptions& options, MemoryTracker* tracker)
+      : stage_(stage),
+        tracker_(tracker),
+        executor_(stage.fragment_, options.threads, options.morsel_rows, tracker),
+        watermarks_(stage.fragment_.watermark_delay_millis, stage.idle_timeout_millis_) {
+    if (stage.aggregation_) aggregation_ = stage.aggregation_->make_global_state(tracker);
+    if (stage.join_) join_ = stage.join_->make_global_state(tracker);
+    if (stage.top_rows_) top_rows_ = stage.top_rows_->make_global_state(tracker);
+  }
+
+  // Checks the stage can run on its source, then opens its sinks.
+  void open() {
+    Source& source = *stage_.source_;
+    const bool windowless_append =
+        (stage_.aggregation_ && stage_.aggregation_->spec().output_mode == OutputMode::Append &&
+         !stage_.aggregation_->spec().window && !stage_.aggregation_->spec().session_gap_millis) ||
+        (stage_.top_rows_ && !stage_.top_rows_->spec().window);
+    if (windowless_append && !source.bounded()) {
+      // Spark refuses this too: an aggregate over all of an input that never
+      // ends is never final, so append output would never write it.
+      throw ConfigError("output_mode: append writes an aggregation without a window only when the input ends, and " +
+                        source.describe() + " has no end under this trigger; use update or complete (or a window)");
+    }
+    stage_.sink_->open(stage_.output_schema_pointer());
+    if (stage_.late_sink_) stage_.late_sink_->open(stage_.fragment_.late_row_schema);
+  }
+
+  enum class Step { Abandoned, Unchanged, Committed };
+
+  // Runs one epoch of at most `row_budget` rows: processes them, combines,
+  // emits what the new watermark closes, and commits the sinks.
+  Step step(uint64_t row_budget, const std::atomic<int>* stop, RunSummary& summary) {
+    Source& source = *stage_.source_;
+    const auto process_started = Clock::now();
+    const EpochExecutor::Outcome outcome = executor_.run_epoch(source, row_budget, watermarks_.max_event_times(),
+                                                               watermarks_.pipeline_watermark(), stop);
+    summary.process_seconds += std::chrono::duration<double>(Clock::now() - process_started).count();
+    if (outcome.abandoned) {
+      summary.rows_out += outcome.rows_out;  // a projection's prefix, already written
+      return Step::Abandoned;
+    }
+    summary.rows_read += outcome.rows_read;
+    summary.rows_late += outcome.rows_late;
+    const bool exhausted = source.exhausted();
+    const int64_t watermark_before = watermarks_.pipeline_watermark();
+    watermarks_.advance(outcome, source, Clock::now());
+    if (outcome.rows_read == 0 && !exhausted && watermarks_.pipeline_watermark() == watermark_before) {
+      // A processing-time trigger that found no new input (and no partition
+      // went idle): nothing changes.
+      return Step::Unchanged;
+    }
+    summary.rows_out += outcome.rows_out;  // projected rows, already written
+    const int64_t watermark = watermarks_.pipeline_watermark();
+    Sink& sink = *stage_.sink_;
+    auto timed = [&summary](auto&& combine, auto&& emit) {
+      const auto combine_started = Clock::now();
+      combine();
+      const auto emit_started = Clock::now();
+      summary.combine_seconds += std::chrono::duration<double>(emit_started - combine_started).count();
+      summary.rows_out += emit();
+      summary.emit_seconds += std::chrono::duration<double>(Clock::now() - emit_started).count();
+    };
+    if (aggregation_) {
+      timed([&] { executor_.combine_into(*aggregation_); },
+            [&] {
+              return stage_.aggregation_->emit(*aggregation_, watermark, sink, tracker_,
+                                               [this](size_t count, const std::function<void(size_t)>& body) {
+                                                 executor_.parallel_for(count, body);
+                                               });
+            });
+    }
+    if (join_) {
+      timed([&] { executor_.combine_join(*join_); }, [&] { return stage_.join_->emit(*join_, sink, tracker_); });
+    }
+    if (top_rows_) {
+      timed([&] { executor_.combine_top_rows(*top_rows_); },
+            [&] { return stage_.top_rows_->emit(*top_rows_, watermark, sink, tracker_); });
+    }
+    if (stage_.late_sink_) {
+      for (const EpochExecutor::LateRows& late : outcome.late_rows) stage_.late_sink_->write(*late.rows);
+      stage_.late_sink_->commit_epoch(epoch_);
+    }
+    sink.commit_epoch(epoch_++);
+    return Step::Committed;
+  }
+
+  void finish() {
+    stage_.sink_->finish();
+    if (stage_.late_sink_) stage_.late_sink_->finish();
+  }
+
+  void abort() noexcept {
+    stage_.sink_->abort();
+    if (stage_.late_sink_) stage_.late_sink_->abort();
+  }
+
+ private:
+  Pipeline& stage_;
+  MemoryTracker* tracker_;
+  EpochExecutor executor_;
+  PartitionWatermarks watermarks_;
+  std::unique_ptr<WindowAggregation::GlobalState> aggregation_;
+  std::unique_ptr<StreamJoin::GlobalState> join_;
+  std::unique_ptr<TopRows::GlobalState> top_rows_;
+  uint64_t epoch_ = 0;
+};
 
 RunSummary Pipeline::run(const RunOptions& options) {
   const auto started = Clock::now();
   MemoryTracker run_tracker;  // per-run accounting unless the caller supplies a tracker
   MemoryTracker* tracker = options.memory != nullptr ? options.memory : &run_tracker;
-  RunSummary summary;
   const Trigger trigger = options.trigger;
   const bool bounded_run = trigger.kind != TriggerKind::ProcessingTime;
   const uint64_t unlimited = std::numeric_limits<uint64_t>::max();
@@ -102,30 +215,23 @@ RunSummary Pipeline::run(const RunOptions& options) {
                                                                 : options.max_rows_per_trigger.value_or(unlimited);
   if (row_budget == 0) throw ConfigError("max-rows-per-trigger: must be at least 1");
 
-  EpochExecutor executor(fragment_, options.threads, options.morsel_rows, tracker);
-  std::unique_ptr<WindowAggregation::GlobalState> global;
-  if (aggregation_) global = aggregation_->make_global_state(tracker);
-  std::unique_ptr<StreamJoin::GlobalState> join_global;
-  if (join_) join_global = join_->make_global_state(tracker);
-  PartitionWatermarks watermarks(fragment_.watermark_delay_millis, idle_timeout_millis_);
-  uint64_t epoch = 0;
-
+  // The stages in order; this pipeline is the last. Each later stage's
+  // source is the channel its predecessor writes to.
+  std::vector<Pipeline*> stages;
+  for (const auto& upstream : upstream_stages_) stages.push_back(upstream.get());
+  stages.push_back(this);
+  std::vector<std::unique_ptr<StageRun>> runs;
+  for (Pipeline* stage : stages) runs.push_back(std::make_unique<StageRun>(*stage, options, tracker));
+  Source& source = *stages.front()->source_;
   if (bounded_run) {
     // The input is what is available now.
-    source_->discover();
-    source_->seal();
+    source.discover();
+    source.seal();
   }
-  if (aggregation_ && aggregation_->spec().output_mode == OutputMode::Append && !aggregation_->spec().window &&
-      !source_->bounded()) {
-    // Spark refuses this too: an aggregate over all of an input that never
-    // ends is never final, so append output would never write it.
-    throw ConfigError(
-        "output_mode: append writes an aggregation without a window only when the input ends, and " +
-        source_->describe() + " has no end under this trigger; use update or complete (or a window)");
-  }
-  sink_->open(output_schema_pointer());
-  if (late_sink_) late_sink_->open(fragment_.late_row_schema);
+  std::vector<RunSummary> summaries(stages.size());
+  size_t opened = 0;
   try {
+    for (; opened < runs.size(); ++opened) runs[opened]->open();
     auto next_fire = Clock::now();
     while (true) {
       if (stop_requested(options.stop_signal)) break;
@@ -140,65 +246,38 @@ RunSummary Pipeline::run(const RunOptions& options) {
         } else if (next_fire <= now) {
           next_fire += ((now - next_fire) / interval + 1) * interval;
         }
-        source_->discover();
+        source.discover();
       }
-
-      const auto process_started = Clock::now();
-      const EpochExecutor::Outcome outcome =
-          executor.run_epoch(*source_, row_budget, watermarks.max_event_times(), watermarks.pipeline_watermark(),
-                             options.stop_signal);
-      summary.process_seconds += std::chrono::duration<double>(Clock::now() - process_started).count();
-      if (outcome.abandoned) {
-        summary.rows_out += outcome.rows_out;  // a projection's prefix, already written
-        break;
+      const StageRun::Step first = runs.front()->step(row_budget, options.stop_signal, summaries.front());
+      if (first == StageRun::Step::Abandoned) break;
+      if (first == StageRun::Step::Unchanged) continue;
+      // Every later stage takes all its predecessor wrote in this epoch.
+      bool abandoned = false;
+      for (size_t s = 1; s < runs.size() && !abandoned; ++s) {
+        abandoned = runs[s]->step(unlimited, options.stop_signal, summaries[s]) == StageRun::Step::Abandoned;
       }
-      summary.rows_read += outcome.rows_read;
-      summary.rows_late += outcome.rows_late;
-      const bool exhausted = source_->exhausted();
-      const int64_t watermark_before = watermarks.pipeline_watermark();
-      watermarks.advance(outcome, *source_, Clock::now());
-      if (outcome.rows_read == 0 && !exhausted && watermarks.pipeline_watermark() == watermark_before) {
-        // A processing-time trigger that found no new input (and no partition
-        // went idle): nothing changes.
-        continue;
-      }
-      summary.rows_out += outcome.rows_out;  // projected rows, already written
-      if (aggregation_) {
-        const auto combine_started = Clock::now();
-        executor.combine_into(*global);
-        const auto emit_started = Clock::now();
-        summary.combine_seconds += std::chrono::duration<double>(emit_started - combine_started).count();
-        const int64_t watermark = watermarks.pipeline_watermark();
-        summary.rows_out += aggregation_->emit(*global, watermark, *sink_, tracker,
-                                               [&executor](size_t count, const std::function<void(size_t)>& body) {
-                                                 executor.parallel_for(count, body);
-                                               });
-        summary.emit_seconds += std::chrono::duration<double>(Clock::now() - emit_started).count();
-      }
-      if (join_) {
-        const auto combine_started = Clock::now();
-        executor.combine_join(*join_global);
-        const auto emit_started = Clock::now();
-        summary.combine_seconds += std::chrono::duration<double>(emit_started - combine_started).count();
-        summary.rows_out += join_->emit(*join_global, *sink_, tracker);
-        summary.emit_seconds += std::chrono::duration<double>(Clock::now() - emit_started).count();
-      }
-      if (late_sink_) {
-        for (const EpochExecutor::LateRows& late : outcome.late_rows) late_sink_->write(*late.rows);
-        late_sink_->commit_epoch(epoch);
-      }
-      sink_->commit_epoch(epoch++);
-      ++summary.micro_batches;
-      if (trigger.kind == TriggerKind::Once || exhausted) break;
+      if (abandoned) break;
+      ++summaries.front().micro_batches;
+      if (trigger.kind == TriggerKind::Once || source.exhausted()) break;
     }
-    summary.stopped_by_signal = options.stop_signal != nullptr ? options.stop_signal->load() : 0;
-    sink_->finish();
-    if (late_sink_) late_sink_->finish();
+    for (auto& run : runs) run->finish();
   } catch (...) {
-    sink_->abort();
-    if (late_sink_) late_sink_->abort();
+    for (size_t s = 0; s < opened; ++s) runs[s]->abort();
     throw;
   }
+  // The run's figures: rows read from the source, rows written by the last
+  // stage, late rows and times of every stage.
+  RunSummary summary;
+  summary.rows_read = summaries.front().rows_read;
+  summary.micro_batches = summaries.front().micro_batches;
+  summary.rows_out = summaries.back().rows_out;
+  for (const RunSummary& stage : summaries) {
+    summary.rows_late += stage.rows_late;
+    summary.process_seconds += stage.process_seconds;
+    summary.combine_seconds += stage.combine_seconds;
+    summary.emit_seconds += stage.emit_seconds;
+  }
+  summary.stopped_by_signal = options.stop_signal != nullptr ? options.stop_signal->load() : 0;
   summary.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   summary.peak_memory_bytes = tracker->peak_bytes();
   return summary;

@@ -4,12 +4,15 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "runtime/pipeline_fragment.h"
 #include "runtime/run_options.h"
 #include "runtime/sink.h"
 #include "runtime/source.h"
+#include "runtime/stage_channel.h"
 #include "runtime/stream_join.h"
+#include "runtime/top_rows.h"
 #include "runtime/window_aggregation.h"
 
 namespace weir {
@@ -48,6 +51,16 @@ class Projection;
 //
 // A pipeline with a join (runtime/stream_join.h) combines the workers' rows
 // into the join's state after each epoch and writes the epoch's pairs.
+//
+// A chained pipeline (PipelineBuilder::then) has several stages, each a
+// pipeline of the kinds above reading the rows the previous stage writes
+// (runtime/stage_channel.h). The trigger cuts the first stage's input; after
+// each of its epochs, every later stage runs one epoch over everything its
+// predecessor wrote, in stage order, and commits. Each stage keeps its own
+// watermark, formed by the event-time column of its own input; so a stage
+// that closes windows on an earlier stage's window columns closes them one
+// window later than the earlier stage, or when the input ends, and its
+// final output is the same under every trigger.
 class Pipeline {
  public:
   ~Pipeline();
@@ -62,8 +75,14 @@ class Pipeline {
 
  private:
   friend class PipelineBuilder;
+  class StageRun;
   Pipeline();
   const std::shared_ptr<const Schema>& output_schema_pointer() const;
+
+  // Chained stages: the channels between them (declared first: the stages'
+  // sources and sinks refer to them), and the stages before this one.
+  std::vector<std::unique_ptr<StageChannel>> channels_;
+  std::vector<std::unique_ptr<Pipeline>> upstream_stages_;
 
   std::unique_ptr<Source> source_;
   std::unique_ptr<Expression> predicate_;
@@ -71,6 +90,7 @@ class Pipeline {
   std::unique_ptr<Projection> projection_;          // a select list without aggregation, or:
   std::unique_ptr<StreamJoin> join_;                // a join (its inputs' predicates below)
   std::array<std::unique_ptr<Expression>, 2> join_predicates_;
+  std::unique_ptr<TopRows> top_rows_;               // or a top-N per window and partition
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<Sink> late_sink_;  // optional: late rows with their reason
   PipelineFragment fragment_;

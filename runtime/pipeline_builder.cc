@@ -1,6 +1,7 @@
 #include "runtime/pipeline_builder.h"
 
 #include <array>
+#include <cctype>
 #include <set>
 #include <utility>
 
@@ -10,6 +11,7 @@
 #include "runtime/expression_parser.h"
 #include "runtime/projection.h"
 #include "runtime/stream_join.h"
+#include "runtime/top_rows.h"
 
 namespace weir {
 namespace {
@@ -34,6 +36,16 @@ auto in_field(const std::string& field, Function&& function) {
 
 PipelineBuilder::PipelineBuilder() = default;
 PipelineBuilder::~PipelineBuilder() = default;
+PipelineBuilder::PipelineBuilder(PipelineBuilder&&) noexcept = default;
+PipelineBuilder& PipelineBuilder::operator=(PipelineBuilder&&) noexcept = default;
+
+PipelineBuilder& PipelineBuilder::then() {
+  auto stages = std::move(stages_);
+  stages.push_back(std::make_unique<PipelineBuilder>(std::move(*this)));
+  *this = PipelineBuilder();
+  stages_ = std::move(stages);
+  return *this;
+}
 
 PipelineBuilder& PipelineBuilder::source(std::unique_ptr<Source> source) {
   source_ = std::move(source);
@@ -108,6 +120,11 @@ PipelineBuilder& PipelineBuilder::join(JoinInput left, JoinInput right, std::opt
   return *this;
 }
 
+PipelineBuilder& PipelineBuilder::top_rows(TopRowsClause clause) {
+  top_rows_ = std::move(clause);
+  return *this;
+}
+
 PipelineBuilder& PipelineBuilder::output_mode(OutputMode mode) {
   output_mode_ = mode;
   return *this;
@@ -119,6 +136,34 @@ PipelineBuilder& PipelineBuilder::late_sink(std::unique_ptr<Sink> sink) {
 }
 
 std::unique_ptr<Pipeline> PipelineBuilder::build() {
+  if (stages_.empty()) return build_stage();
+  if (stages_.front()->stages_.size() != 0 || !stages_.front()->source_) {
+    throw ConfigError("source: missing (every pipeline reads from a source; set it before then())");
+  }
+  std::vector<std::unique_ptr<StageChannel>> channels;
+  std::vector<std::unique_ptr<Pipeline>> upstream;
+  for (size_t i = 0; i < stages_.size(); ++i) {
+    PipelineBuilder& stage = *stages_[i];
+    const std::string field = "stages[" + std::to_string(i) + "]";
+    if (i > 0 && stage.source_) throw ConfigError(field + ".source: only the first stage has a source");
+    if (stage.sink_ || stage.late_sink_) {
+      throw ConfigError(field + ".sink: only the last stage has sinks (an earlier stage writes to the next)");
+    }
+    if (i > 0) stage.source_ = channels.back()->make_source(upstream.back()->output_schema_pointer());
+    const Source* stage_source = stage.source_.get();
+    channels.push_back(std::make_unique<StageChannel>(stage_source));
+    stage.sink_ = channels.back()->make_sink();
+    upstream.push_back(in_field(field, [&] { return stage.build_stage(); }));
+  }
+  if (source_) throw ConfigError("source: only the first stage has a source");
+  source_ = channels.back()->make_source(upstream.back()->output_schema_pointer());
+  std::unique_ptr<Pipeline> pipeline = build_stage();
+  pipeline->channels_ = std::move(channels);
+  pipeline->upstream_stages_ = std::move(upstream);
+  return pipeline;
+}
+
+std::unique_ptr<Pipeline> PipelineBuilder::build_stage() {
   if (!source_) throw ConfigError("source: missing (every pipeline reads from a source)");
   if (!sink_) throw ConfigError("sink: missing (every pipeline writes to a sink)");
   const Schema& schema = *source_->schema();
@@ -144,19 +189,13 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
   }
 
   if (join_) return build_join(schema);
+  if (top_rows_) return build_top_rows(schema, event_time);
   if (!select_.empty()) return build_projection(schema, event_time);
 
   WindowAggregationSpec spec;
   std::set<std::string> output_names;
-  if (window_size_millis_) {
-    if (!event_time) throw ConfigError("window: a window needs event_time (the column windows are cut on)");
-    if (*window_size_millis_ <= 0) throw ConfigError("window.size: must be greater than zero");
-    const int64_t slide = window_slide_millis_.value_or(*window_size_millis_);
-    if (slide <= 0) throw ConfigError("window.slide: must be greater than zero");
-    if (slide > *window_size_millis_) {
-      throw ConfigError("window.slide: must not exceed window.size (a slide longer than the size would skip rows)");
-    }
-    spec.window = TimeWindow{*window_size_millis_, slide};
+  spec.window = validated_window(event_time);
+  if (spec.window) {
     if (allowed_lateness_millis_) {
       if (*allowed_lateness_millis_ < 0) throw ConfigError("window.allowed_lateness: must not be negative");
       spec.allowed_lateness_millis = *allowed_lateness_millis_;
@@ -227,14 +266,97 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
   pipeline->fragment_.watermark_delay_millis = watermark_delay_millis_;
   pipeline->fragment_.predicate = pipeline->predicate_.get();
   pipeline->fragment_.aggregation = pipeline->aggregation_.get();
-  if (late_sink_) {
-    std::vector<Field> fields = schema.fields();
-    if (schema.find("reason")) {
-      throw ConfigError("late_sink: the source already has a column named 'reason' (the late sink adds it)");
-    }
-    fields.push_back({"reason", DataType::String});
-    pipeline->fragment_.late_row_schema = std::make_shared<const Schema>(std::move(fields));
+  if (late_sink_) pipeline->fragment_.late_row_schema = late_row_schema(schema);
+  pipeline->source_ = std::move(source_);
+  pipeline->sink_ = std::move(sink_);
+  pipeline->late_sink_ = std::move(late_sink_);
+  pipeline->idle_timeout_millis_ = idle_timeout_millis_;
+  return pipeline;
+}
+
+std::optional<TimeWindow> PipelineBuilder::validated_window(std::optional<size_t> event_time) const {
+  if (!window_size_millis_) return std::nullopt;
+  if (!event_time) throw ConfigError("window: a window needs event_time (the column windows are cut on)");
+  if (*window_size_millis_ <= 0) throw ConfigError("window.size: must be greater than zero");
+  const int64_t slide = window_slide_millis_.value_or(*window_size_millis_);
+  if (slide <= 0) throw ConfigError("window.slide: must be greater than zero");
+  if (slide > *window_size_millis_) {
+    throw ConfigError("window.slide: must not exceed window.size (a slide longer than the size would skip rows)");
   }
+  return TimeWindow{*window_size_millis_, slide};
+}
+
+std::shared_ptr<const Schema> PipelineBuilder::late_row_schema(const Schema& schema) {
+  std::vector<Field> fields = schema.fields();
+  if (schema.find("reason")) {
+    throw ConfigError("late_sink: the source already has a column named 'reason' (the late sink adds it)");
+  }
+  fields.push_back({"reason", DataType::String});
+  return std::make_shared<const Schema>(std::move(fields));
+}
+
+std::unique_ptr<Pipeline> PipelineBuilder::build_top_rows(const Schema& schema, std::optional<size_t> event_time) {
+  const char* why = "a top-N writes the rows it ranks first; ";
+  if (!aggregates_.empty()) throw ConfigError(std::string("top: ") + why + "it cannot be combined with aggregates");
+  if (!group_by_.empty()) throw ConfigError(std::string("top: ") + why + "partition with top.partition_by, not group_by");
+  if (!select_.empty()) throw ConfigError(std::string("top: ") + why + "name its output with top.columns, not a select list");
+  if (session_gap_millis_) throw ConfigError(std::string("top: ") + why + "session windows are not supported");
+  if (output_mode_ != OutputMode::Append) {
+    throw ConfigError("output_mode: a top-N supports append output only (each window's rows are written once)");
+  }
+  TopRowsSpec spec;
+  spec.window = validated_window(event_time);
+  if (allowed_lateness_millis_) {
+    if (!spec.window) throw ConfigError("window.allowed_lateness: needs a window (without one nothing is ever late)");
+    if (*allowed_lateness_millis_ < 0) throw ConfigError("window.allowed_lateness: must not be negative");
+    spec.allowed_lateness_millis = *allowed_lateness_millis_;
+  }
+  if (!spec.window && late_sink_) throw ConfigError("late_sink: needs a window (without one no row is ever late)");
+  const TopRowsClause& clause = *top_rows_;
+  auto column_of = [&](const std::string& field, const std::string& name) {
+    const auto column = schema.find(name);
+    if (!column) throw ConfigError(field + ": unknown column '" + name + "' (columns: " + column_list(schema) + ")");
+    return *column;
+  };
+  for (size_t i = 0; i < clause.partition_by.size(); ++i) {
+    spec.partition_columns.push_back(column_of("top.partition_by[" + std::to_string(i) + "]", clause.partition_by[i]));
+  }
+  for (size_t i = 0; i < clause.order_by.size(); ++i) {
+    const std::string field = "top.order_by[" + std::to_string(i) + "]";
+    std::string name = clause.order_by[i];
+    bool descending = false;
+    const size_t space = name.find_last_of(' ');
+    if (space != std::string::npos) {
+      std::string direction = name.substr(space + 1);
+      for (char& c : direction) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (direction != "ASC" && direction != "DESC") {
+        throw ConfigError(field + ": expected \"column\", \"column ASC\" or \"column DESC\", got '" + name + "'");
+      }
+      descending = direction == "DESC";
+      name = name.substr(0, name.find_last_not_of(' ', space) + 1);
+    }
+    spec.order_by.push_back({column_of(field, name), descending});
+  }
+  spec.limit = clause.limit;
+  spec.with_ties = clause.with_ties;
+  for (size_t c = 0; c < clause.columns.size(); ++c) {
+    const std::string field = "top.columns[" + std::to_string(c) + "]";
+    SelectItem item = in_field(field, [&] { return parse_select_item(clause.columns[c], schema); });
+    if (item.expression->kind() != ExpressionKind::ColumnRef) {
+      throw ConfigError(field + ": expected a column of the source (\"column\" or \"column AS name\")");
+    }
+    spec.columns.push_back(item.expression->column_index());
+    spec.names.push_back(item.output_name);
+  }
+  std::unique_ptr<Pipeline> pipeline(new Pipeline());
+  if (where_) pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });
+  pipeline->top_rows_ = in_field("top", [&] { return std::make_unique<TopRows>(source_->schema(), std::move(spec)); });
+  pipeline->fragment_.has_event_time = event_time.has_value();
+  pipeline->fragment_.event_time_column = event_time.value_or(0);
+  pipeline->fragment_.watermark_delay_millis = watermark_delay_millis_;
+  pipeline->fragment_.predicate = pipeline->predicate_.get();
+  pipeline->fragment_.top_rows = pipeline->top_rows_.get();
+  if (late_sink_) pipeline->fragment_.late_row_schema = late_row_schema(schema);
   pipeline->source_ = std::move(source_);
   pipeline->sink_ = std::move(sink_);
   pipeline->late_sink_ = std::move(late_sink_);

@@ -11,6 +11,7 @@
 #include "runtime/pipeline.h"
 #include "runtime/sink.h"
 #include "runtime/source.h"
+#include "runtime/time_window.h"
 
 namespace weir {
 
@@ -26,6 +27,21 @@ struct JoinInput {
   std::vector<std::string> columns;
   std::string time = {};
   bool distinct = false;
+};
+
+// A top-N: per window (the pipeline's tumbling or hopping window; none: the
+// whole input) and per `partition_by` values (int64 or timestamp columns),
+// the rows ranked first by `order_by` ("column [ASC|DESC]", int64, float64
+// or timestamp; NULLs last), written as `columns` ("column [AS name]").
+// with_ties: SQL's RANK() <= limit; otherwise ROW_NUMBER() <= limit with
+// rows tied on every order key ranked by stream position (earlier first).
+// Limit 1 with ties is "the maximum per window joined back to its rows".
+struct TopRowsClause {
+  std::vector<std::string> partition_by;
+  std::vector<std::string> order_by;
+  size_t limit = 1;
+  bool with_ties = true;
+  std::vector<std::string> columns;
 };
 
 // The primary interface for defining a pipeline in C++; the JSON pipeline
@@ -51,6 +67,8 @@ class PipelineBuilder {
  public:
   PipelineBuilder();
   ~PipelineBuilder();
+  PipelineBuilder(PipelineBuilder&&) noexcept;
+  PipelineBuilder& operator=(PipelineBuilder&&) noexcept;
 
   PipelineBuilder& source(std::unique_ptr<Source> source);
   // The event-time column (timestamp or int64 epoch milliseconds) and the
@@ -101,6 +119,25 @@ class PipelineBuilder {
   // window_start and window_end. Not with aggregates, group_by, a window,
   // event_time or a select list (ConfigError "join: ...").
   PipelineBuilder& join(JoinInput left, JoinInput right, std::optional<int64_t> tumbling_window_millis = {});
+  // Keeps, per window and partition, the top rows (runtime/top_rows.h),
+  // written when the window closes (append output; without a window, when
+  // the input ends), after window_start and window_end when there is a
+  // window. Not with aggregates, group_by, a select list, a join or session
+  // windows (ConfigError "top: ...").
+  PipelineBuilder& top_rows(TopRowsClause clause);
+  // Chains a new stage: the rows the stage described so far writes become
+  // the input of the next one, whose settings follow (event_time, where, a
+  // window, group_by and aggregates, a select list, top_rows, ...; columns
+  // named as the previous stage writes them). The source belongs to the
+  // first stage; sink, late_sink and output_mode to the last (earlier stages
+  // write append output). Errors of an earlier stage are prefixed
+  // "stages[i]: ". E.g. a window's top auctions by bid count:
+  //   .event_time("dateTime", 0).hopping_window(10'000, 2'000)
+  //   .group_by({"auction"}).aggregate("count(*) AS num")
+  //   .then()
+  //   .event_time("window_start", 0).tumbling_window(2'000)
+  //   .top_rows({{}, {"num DESC"}, 1, true, {"auction", "num"}})
+  PipelineBuilder& then();
   PipelineBuilder& sink(std::unique_ptr<Sink> sink);
   // Optional: receives every late row (late for all of its windows) as the
   // source's columns followed by a string column `reason`, in source order.
@@ -116,6 +153,13 @@ class PipelineBuilder {
  private:
   std::unique_ptr<Pipeline> build_projection(const Schema& schema, std::optional<size_t> event_time);
   std::unique_ptr<Pipeline> build_join(const Schema& schema);
+  std::unique_ptr<Pipeline> build_top_rows(const Schema& schema, std::optional<size_t> event_time);
+  // The tumbling or hopping window set, validated (ConfigError "window...").
+  std::optional<TimeWindow> validated_window(std::optional<size_t> event_time) const;
+  // The late sink's schema: the source's columns, then `reason`.
+  static std::shared_ptr<const Schema> late_row_schema(const Schema& schema);
+  std::unique_ptr<Pipeline> build_stage();
+  std::vector<std::unique_ptr<PipelineBuilder>> stages_;  // the earlier stages, in order
   std::unique_ptr<Source> source_;
   std::optional<std::string> event_time_column_;
   int64_t watermark_delay_millis_ = 0;
@@ -130,6 +174,7 @@ class PipelineBuilder {
   std::vector<std::string> select_;
   std::optional<std::pair<JoinInput, JoinInput>> join_;
   std::optional<int64_t> join_window_millis_;
+  std::optional<TopRowsClause> top_rows_;
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<Sink> late_sink_;
   OutputMode output_mode_ = OutputMode::Append;

@@ -12,6 +12,7 @@ class Expression;
 class Projection;
 class Sink;
 class StreamJoin;
+class TopRows;
 class WindowAggregation;
 
 // The per-morsel part of a pipeline, run by worker threads: watermark and
@@ -25,6 +26,9 @@ struct PipelineFragment {
   int64_t watermark_delay_millis = 0;
   const Expression* predicate = nullptr;  // null: keep every row
   const WindowAggregation* aggregation = nullptr;  // null when projecting
+  // Or a top-N per window and partition (runtime/top_rows.h): the same
+  // lateness and window assignment as an aggregation, then TopRows::consume.
+  const TopRows* top_rows = nullptr;
   // A SELECT list without aggregation (exactly one of aggregation and
   // projection is set): each morsel's kept rows are projected on its worker,
   // then written to `projection_sink` by a serial stage in source order.
