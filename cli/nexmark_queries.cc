@@ -72,6 +72,23 @@ void define_q5(PipelineBuilder& builder) {
   builder.then().select("auction").select("num");
 }
 
+// Feldera's q6 (docs/nexmark.md §9): per seller, the average winning price
+// of its 10 auctions with the highest ids (among auctions with a bid in
+// their lifetime), in integer division. Five stages: the join, the lifetime
+// condition and the winning price per auction, the 10 highest auction ids
+// per seller, their sum and count, the division. Columns seller, avg_price
+// (a float64 holding the integer quotient).
+void define_q6(PipelineBuilder& builder) {
+  join_auctions_with_bids(builder,
+                          {"auction_id AS id", "auction_seller AS seller", "dateTime AS a_time",
+                           "auction_expires AS expires"},
+                          {"bid_price AS price", "dateTime AS b_time"}, "a_time", "b_time");
+  builder.group_by({"id", "seller"}).aggregate("max(price) AS final");
+  builder.then().top_rows({{"seller"}, {"id DESC"}, 10, false, {"seller", "final"}});
+  builder.then().group_by({"seller"}).aggregate("sum(final) AS total").aggregate("count(*) AS auctions");
+  builder.then().select("seller").select("(total - total % auctions) / auctions AS avg_price");
+}
+
 // Flink's q7: the bids with the highest price of their 10 s tumbling window
 // (ties all). Columns auction, price, bidder, dateTime, extra. Windows are
 // half-open, [start, end); Flink's join-back (B.dateTime BETWEEN
@@ -118,6 +135,7 @@ const std::vector<NexmarkQuery>& queries() {
       {"q3", {NexmarkEventKind::Person, NexmarkEventKind::Auction}, define_q3},
       {"q4", {NexmarkEventKind::Auction, NexmarkEventKind::Bid}, define_q4},
       {"q5", {NexmarkEventKind::Bid}, define_q5},
+      {"q6", {NexmarkEventKind::Auction, NexmarkEventKind::Bid}, define_q6},
       {"q7", {NexmarkEventKind::Bid}, define_q7},
       {"q8", {NexmarkEventKind::Person, NexmarkEventKind::Auction}, define_q8},
       {"q9", {NexmarkEventKind::Auction, NexmarkEventKind::Bid}, define_q9},

@@ -23,6 +23,8 @@ namespace weir {
 //   q4   auction + bid: average final price per category (a join, the
 //        lifetime condition, max per auction, avg per category: 3 stages)
 //   q5   bid: per 10 s / 2 s hopping window, the auctions with the most bids
+//   q6   auction + bid: per seller, the average winning price of its 10
+//        newest auctions (Feldera's q6; 5 stages)
 //   q7   bid: the highest bids of each 10 s tumbling window
 //   q8   person + auction: persons who opened an auction in the 10 s
 //        tumbling window they registered in (a window join)

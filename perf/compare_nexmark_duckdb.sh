@@ -10,7 +10,7 @@
 # and exits 1 when any query's results differ.
 #
 # Environment: NEXMARK_EVENTS (default 2000000; 200000 for a quick check),
-# NEXMARK_QUERIES (default "q0 q1 q2 q3 q4 q5 q7 q8 q9 q11"), NEXMARK_THREADS (default 2),
+# NEXMARK_QUERIES (default "q0 q1 q2 q3 q4 q5 q6 q7 q8 q9 q11"), NEXMARK_THREADS (default 2),
 # WEIR_BIN a weir binary to use instead of building build/release,
 # WEIR_PERF_KEEP_TMP=1 keeps the files (in /tmp) for inspection.
 # Needs node, npm and python3; @duckdb/node-api is installed into
@@ -25,7 +25,7 @@ if ! [[ $events =~ ^[1-9][0-9]*$ ]]; then
   echo "compare_nexmark_duckdb.sh: NEXMARK_EVENTS must be a positive integer, got '$events'" >&2
   exit 2
 fi
-read -r -a queries <<<"${NEXMARK_QUERIES:-q0 q1 q2 q3 q4 q5 q7 q8 q9 q11}"
+read -r -a queries <<<"${NEXMARK_QUERIES:-q0 q1 q2 q3 q4 q5 q6 q7 q8 q9 q11}"
 threads=${NEXMARK_THREADS:-2}
 
 tmp=$(mktemp -d /tmp/weir-compare-nexmark.XXXXXX)

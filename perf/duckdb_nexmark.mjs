@@ -6,7 +6,7 @@
 //
 // Usage: node perf/duckdb_nexmark.mjs DUMP_DIR OUT_DIR QUERY...
 // Writes OUT_DIR/duckdb-<query>.csv for each query (q0, q1, q2, q3, q4, q5,
-// q7, q8, q9, q11) and prints `query=<q> duckdb_seconds=<s>` per query.
+// q6, q7, q8, q9, q11) and prints `query=<q> duckdb_seconds=<s>` per query.
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [dumpDir, outDir, ...queries] = process.argv.slice(2);
@@ -82,6 +82,20 @@ const sql = {
   // with a floored mod), in the select order of q7.sql @ eb6c5a8 and Weir's
   // (auction, price, bidder, dateTime, extra). The BETWEEN is inclusive at
   // window_end, as Flink writes it.
+  // Feldera's q6 (its Rust/DBSP implementation; docs/nexmark.md §9): each
+  // auction's winning price among the bids of its lifetime, then per seller
+  // the average of the winning prices of its 10 highest auction ids, in
+  // integer division.
+  q6: `WITH winning AS (
+         SELECT A.id, A.seller, MAX(B.price) AS final
+         FROM ${auction} AS A JOIN ${bid} AS B ON A.id = B.auction
+         WHERE B.dateTime BETWEEN A.dateTime AND A.expires
+         GROUP BY A.id, A.seller),
+       last10 AS (
+         SELECT seller, final, ROW_NUMBER() OVER (PARTITION BY seller ORDER BY id DESC) AS rn
+         FROM winning)
+       SELECT seller, SUM(final) // COUNT(*) AS avg_price
+       FROM last10 WHERE rn <= 10 GROUP BY seller`,
   q7: `SELECT B.auction, B.price, B.bidder, ${iso('B.dateTime')} AS dateTime, B.extra
        FROM ${bid} AS B
        JOIN (SELECT MAX(price) AS maxprice, window_end
