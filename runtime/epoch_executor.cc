@@ -50,6 +50,7 @@ struct WorkerState {
   std::array<std::unique_ptr<FilterEvaluator>, 2> join_filters;  // per join input (none: every row)
   std::array<SelectionVector, 2> join_rows;
   std::vector<int64_t> max_before;     // per row: greatest event time before it
+  std::vector<uint8_t> late_flags;     // per row: late for a join input
   std::vector<EpochExecutor::LateRows> late_rows;
   std::vector<int64_t> window_starts;  // per row: its newest window
   std::vector<int64_t> older_starts;   // per row: an older (hopping) window
@@ -213,7 +214,7 @@ class EpochExecutor::Impl {
             token->output = output_pool_->take();
             project_morsel(*token->batch, *token->output, worker);
           } else if (fragment_.join != nullptr) {
-            join_morsel(*token->batch, worker);
+            join_morsel(*token->batch, token->max_event_time_before, worker);
           } else {
             process_morsel(*token->batch, token->morsel->first_row_ordinal, token->min_event_time,
                            token->max_event_time, token->max_event_time_before, worker);
@@ -363,9 +364,10 @@ class EpochExecutor::Impl {
     output.first_row_ordinal = batch.first_row_ordinal;
   }
 
-  // A join: no window, so no row is late; filter, then hand each input's
-  // rows to the worker's join state.
-  void join_morsel(Batch& batch, WorkerState& worker) {
+  // A join: filter, split into the two inputs, drop the rows late for an
+  // interval join (their time below the watermark before them), then hand
+  // each input's rows to the worker's join state.
+  void join_morsel(Batch& batch, int64_t max_event_time_before, WorkerState& worker) {
     if (worker.filter) worker.filter->filter(batch, batch.selection());
     const SelectionVector& kept = batch.selection();
     for (size_t side = 0; side < 2; ++side) {
@@ -373,6 +375,30 @@ class EpochExecutor::Impl {
       rows.resize(kept.size());
       std::copy_n(kept.data(), kept.size(), rows.data());
       if (worker.join_filters[side]) worker.join_filters[side]->filter(batch, rows);
+    }
+    const StreamJoinSpec& spec = fragment_.join->spec();
+    if (spec.interval && fragment_.has_event_time) {
+      const size_t count = batch.num_rows();
+      const int64_t* times = std::as_const(batch).column(fragment_.event_time_column).int64_data();
+      worker.max_before.resize(count);
+      kernels::RunningMaxBefore(times, count, max_event_time_before, worker.max_before.data());
+      worker.late_flags.assign(count, 0);
+      const size_t time_columns[2] = {spec.left_time_column, spec.right_time_column};
+      for (size_t side = 0; side < 2; ++side) {
+        const Column& time = std::as_const(batch).column(time_columns[side]);
+        SelectionVector& rows = worker.join_rows[side];
+        size_t on_time = 0;
+        for (size_t i = 0; i < rows.size(); ++i) {
+          const uint32_t row = rows[i];
+          const int64_t watermark = saturating_subtract(worker.max_before[row], fragment_.watermark_delay_millis);
+          const bool late = time.is_valid(row) && time.int64_data()[row] < watermark;
+          rows.data()[on_time] = row;
+          on_time += late ? 0 : 1;
+          worker.late_flags[row] |= late ? 1 : 0;
+        }
+        rows.resize(on_time);
+      }
+      for (const uint8_t late : worker.late_flags) worker.rows_late += late;
     }
     fragment_.join->consume(batch, worker.join_rows[0].data(), worker.join_rows[0].size(), worker.join_rows[1].data(),
                             worker.join_rows[1].size(), *worker.join);

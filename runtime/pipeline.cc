@@ -15,6 +15,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr uint64_t kChainedEpochRows = 512 * 1024;
+
 bool stop_requested(const std::atomic<int>* stop) {
   return stop != nullptr && stop->load(std::memory_order_relaxed) != 0;
 }
@@ -170,6 +172,9 @@ class Pipeline::StageRun {
     }
     if (join_) {
       timed([&] { executor_.combine_join(*join_); }, [&] { return stage_.join_->emit(*join_, sink, tracker_); });
+      stage_.join_->expire(*join_, watermark, [this](size_t count, const std::function<void(size_t)>& body) {
+        executor_.parallel_for(count, body);
+      });
     }
     if (top_rows_) {
       timed([&] { executor_.combine_top_rows(*top_rows_); },
@@ -211,8 +216,14 @@ RunSummary Pipeline::run(const RunOptions& options) {
   const Trigger trigger = options.trigger;
   const bool bounded_run = trigger.kind != TriggerKind::ProcessingTime;
   const uint64_t unlimited = std::numeric_limits<uint64_t>::max();
+  // A chained pipeline under available-now cuts its input into epochs of
+  // kChainedEpochRows unless told otherwise, so that a channel between
+  // stages holds one epoch's rows, not the whole input's (the result is the
+  // same under every cut).
+  const uint64_t default_budget =
+      upstream_stages_.empty() || trigger.kind != TriggerKind::AvailableNow ? unlimited : kChainedEpochRows;
   const uint64_t row_budget = trigger.kind == TriggerKind::Once ? unlimited
-                                                                : options.max_rows_per_trigger.value_or(unlimited);
+                                                                : options.max_rows_per_trigger.value_or(default_budget);
   if (row_budget == 0) throw ConfigError("max-rows-per-trigger: must be at least 1");
 
   // The stages in order; this pipeline is the last. Each later stage's

@@ -413,7 +413,13 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema) {
   if (window_size_millis_ || session_gap_millis_ || allowed_lateness_millis_ || late_sink_) {
     throw ConfigError(std::string("join: ") + why + "windowed joins are not supported yet");
   }
-  if (event_time_column_) throw ConfigError(std::string("join: ") + why + "it does not use event time yet");
+  const bool interval = !join_window_millis_ && (!join_->first.time.empty() || !join_->second.time.empty());
+  if (event_time_column_ && !interval) {
+    throw ConfigError(std::string("join: ") + why + "only an interval join (a time on each input) uses event time");
+  }
+  if (interval && !event_time_column_) {
+    throw ConfigError("join: an interval join needs event_time (its watermark drops late rows and ends the state)");
+  }
   if (output_mode_ != OutputMode::Append) {
     throw ConfigError("output_mode: a join supports append output only (each pair is written once)");
   }
@@ -432,7 +438,7 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema) {
     }
     (side == 0 ? spec.left_key_column : spec.right_key_column) = *key;
     (side == 0 ? spec.left_distinct : spec.right_distinct) = input.distinct;
-    if (join_window_millis_) {
+    if (join_window_millis_ || interval) {
       const auto time = schema.find(input.time);
       if (!time) {
         throw ConfigError(field + ".time: " +
@@ -440,8 +446,14 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema) {
                                               : "unknown column '" + input.time + "' (columns: " + column_list(schema) + ")"));
       }
       (side == 0 ? spec.left_time_column : spec.right_time_column) = *time;
-    } else if (!input.time.empty()) {
-      throw ConfigError(field + ".time: only a window join uses event time");
+    }
+    if (!input.until.empty()) {
+      if (!interval) throw ConfigError(field + ".until: only an interval join (no window) has intervals");
+      const auto until = schema.find(input.until);
+      if (!until) {
+        throw ConfigError(field + ".until: unknown column '" + input.until + "' (columns: " + column_list(schema) + ")");
+      }
+      (side == 0 ? spec.left_until_column : spec.right_until_column) = *until;
     }
     for (size_t c = 0; c < input.columns.size(); ++c) {
       const std::string column_field = field + ".columns[" + std::to_string(c) + "]";
@@ -454,10 +466,16 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema) {
     }
   }
   spec.window_millis = join_window_millis_;
+  spec.interval = interval;
   if (where_) pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });
   pipeline->join_ = in_field("join", [&] { return std::make_unique<StreamJoin>(source_->schema(), std::move(spec)); });
   pipeline->join_predicates_ = std::move(predicates);
-  pipeline->fragment_.has_event_time = false;
+  std::optional<size_t> event_time;
+  if (event_time_column_) event_time = schema.find(*event_time_column_);  // checked by build_stage()
+  pipeline->fragment_.has_event_time = event_time.has_value();
+  pipeline->fragment_.event_time_column = event_time.value_or(0);
+  pipeline->fragment_.watermark_delay_millis = watermark_delay_millis_;
+  pipeline->idle_timeout_millis_ = idle_timeout_millis_;
   pipeline->fragment_.predicate = pipeline->predicate_.get();
   pipeline->fragment_.join = pipeline->join_.get();
   pipeline->fragment_.join_left_predicate = pipeline->join_predicates_[0].get();

@@ -20,13 +20,17 @@ namespace weir {
 // `key`, carrying `columns` ("column" or "column AS name") into the output.
 // A window join also needs `time`, the input's event-time column. With
 // `distinct`, only the first row of each key (and window) joins: SQL's
-// GROUP BY key before the join.
+// GROUP BY key before the join. An interval join (`time` on both inputs,
+// no window) matches rows whose intervals [time, until] intersect (`until`
+// empty: [time, time]); e.g. auction [dateTime, expires] and bid
+// [dateTime, dateTime]: the bids within the auction's lifetime.
 struct JoinInput {
   std::string where;
   std::string key;
   std::vector<std::string> columns;
   std::string time = {};
   bool distinct = false;
+  std::string until = {};
 };
 
 // A top-N: per window (the pipeline's tumbling or hopping window; none: the
@@ -116,8 +120,13 @@ class PipelineBuilder {
   // whole run. `where` filters the rows before they are split. With
   // `tumbling_window_millis`, a window join: rows match only within the same
   // tumbling window of their `time` columns, and the output starts with
-  // window_start and window_end. Not with aggregates, group_by, a window,
-  // event_time or a select list (ConfigError "join: ...").
+  // window_start and window_end. An interval join (both inputs have a
+  // `time`, no window) needs event_time: rows whose time is below the
+  // watermark before them are late (dropped, counted), and rows whose
+  // interval ended below the watermark are forgotten, so its state stays
+  // bounded. Not with aggregates, group_by, a window or a select list; a
+  // join other than an interval join not with event_time (ConfigError
+  // "join: ...").
   PipelineBuilder& join(JoinInput left, JoinInput right, std::optional<int64_t> tumbling_window_millis = {});
   // Keeps, per window and partition, the top rows (runtime/top_rows.h),
   // written when the window closes (append output; without a window, when

@@ -68,13 +68,15 @@ struct StreamJoin::Pair {
 // The rows of one key-hash partition of both inputs, kept across epochs.
 struct StreamJoin::PartitionState {
   PartitionState(const std::array<std::shared_ptr<const Schema>, 2>& schemas, MemoryTracker* tracker)
-      : rows{SideRows(schemas[0], tracker), SideRows(schemas[1], tracker)} {}
+      : rows{SideRows(schemas[0], tracker), SideRows(schemas[1], tracker)}, tracker(tracker) {}
   std::array<SideRows, 2> rows;
+  MemoryTracker* tracker;
   // newest[side]: key -> the newest row of that key + 1; previous[side][r]:
   // the row of the same key before r, + 1 (0: none).
   std::array<std::unordered_map<JoinKey, uint32_t, JoinKeyHash>, 2> newest;
   std::array<std::vector<uint32_t>, 2> previous;
   std::vector<Pair> pairs;  // the last combine's, in output order
+  size_t rows_after_compaction = 0;  // both sides, after the last expire() compaction
 };
 
 StreamJoin::GlobalState::GlobalState() = default;
@@ -108,6 +110,25 @@ StreamJoin::StreamJoin(std::shared_ptr<const Schema> input, StreamJoinSpec spec)
     }
     output = {{"window_start", DataType::Timestamp}, {"window_end", DataType::Timestamp}};
     names = {"window_start", "window_end"};
+  }
+  if (spec_.interval) {
+    if (spec_.window_millis) throw ConfigError("join: an interval join cannot also be a window join");
+    if (spec_.left_distinct || spec_.right_distinct) {
+      throw ConfigError("join: an interval join's inputs cannot be distinct (expired rows are forgotten)");
+    }
+    const size_t time_columns[2] = {spec_.left_time_column, spec_.right_time_column};
+    const std::optional<size_t> until_columns[2] = {spec_.left_until_column, spec_.right_until_column};
+    for (size_t side = 0; side < 2; ++side) {
+      for (const std::optional<size_t> column : {std::optional<size_t>(time_columns[side]), until_columns[side]}) {
+        if (!column) continue;
+        WEIR_CHECK(*column < input_->size());
+        const Field& time = input_->field(*column);
+        if (!is_int64_backed(time.type)) {
+          throw ConfigError(std::string(side == 0 ? "left" : "right") + " join time " + time.name +
+                            ": expected a timestamp or int64 column, got " + std::string(data_type_name(time.type)));
+        }
+      }
+    }
   }
   for (size_t side = 0; side < 2; ++side) {
     const auto& columns = side == 0 ? spec_.left_columns : spec_.right_columns;
@@ -153,17 +174,25 @@ void StreamJoin::consume(const Batch& batch, const uint32_t* left_rows, size_t l
   const size_t counts[2] = {left_count, right_count};
   const size_t key_columns[2] = {spec_.left_key_column, spec_.right_key_column};
   const size_t time_columns[2] = {spec_.left_time_column, spec_.right_time_column};
+  const std::optional<size_t> until_columns[2] = {spec_.left_until_column, spec_.right_until_column};
   for (size_t side = 0; side < 2; ++side) {
     const Column& key = batch.column(key_columns[side]);
-    const Column* time = spec_.window_millis ? &batch.column(time_columns[side]) : nullptr;
+    const bool timed = spec_.window_millis || spec_.interval;
+    const Column* time = timed ? &batch.column(time_columns[side]) : nullptr;
+    const Column* until = spec_.interval && until_columns[side] ? &batch.column(*until_columns[side]) : time;
     const auto& columns = side == 0 ? spec_.left_columns : spec_.right_columns;
     for (size_t i = 0; i < counts[side]; ++i) {
       const uint32_t row = rows[side][i];
-      if (!key.is_valid(row) || (time != nullptr && !time->is_valid(row))) continue;
-      const JoinKey join_key{key.int64_data()[row],
-                             time != nullptr ? window_start_of(time->int64_data()[row], *spec_.window_millis) : 0};
-      append_row(batch, columns, join_key, batch.first_row_ordinal + row, row,
-                 *local.parts[partition_of(join_key)][side]);
+      if (!key.is_valid(row) || (time != nullptr && (!time->is_valid(row) || !until->is_valid(row)))) continue;
+      const JoinKey join_key{key.int64_data()[row], spec_.window_millis
+                                                        ? window_start_of(time->int64_data()[row], *spec_.window_millis)
+                                                        : 0};
+      SideRows& to = *local.parts[partition_of(join_key)][side];
+      append_row(batch, columns, join_key, batch.first_row_ordinal + row, row, to);
+      if (spec_.interval) {
+        to.lows.push_back(time->int64_data()[row]);
+        to.highs.push_back(until->int64_data()[row]);
+      }
     }
   }
 }
@@ -204,6 +233,10 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
     if (const auto found = state.newest[other].find(key); found != state.newest[other].end()) {
       for (uint32_t link = found->second; link != 0; link = state.previous[other][link - 1]) {
         const uint32_t match = link - 1;
+        if (spec_.interval && (from.lows[arrival.row] > state.rows[other].highs[match] ||
+                               state.rows[other].lows[match] > from.highs[arrival.row])) {
+          continue;  // the intervals do not intersect
+        }
         const uint32_t own_row = static_cast<uint32_t>(state.rows[side].size());
         state.pairs.push_back({arrival.ordinal, state.rows[other].ordinals[match], side,
                                side == 0 ? own_row : match, side == 0 ? match : own_row,
@@ -217,6 +250,10 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
     kept.keys.push_back(key.key);
     kept.windows.push_back(key.window);
     kept.ordinals.push_back(arrival.ordinal);
+    if (spec_.interval) {
+      kept.lows.push_back(from.lows[arrival.row]);
+      kept.highs.push_back(from.highs[arrival.row]);
+    }
     for (size_t c = 0; c < kept.carried.num_columns(); ++c) {
       kept.carried.column(c).append_rows(from.carried.column(c), arrival.row, 1);
     }
@@ -244,7 +281,51 @@ void StreamJoin::discard(LocalState& local) const {
       rows->keys.clear();
       rows->windows.clear();
       rows->ordinals.clear();
+      rows->lows.clear();
+      rows->highs.clear();
     }
+  }
+}
+
+void StreamJoin::expire(GlobalState& global, int64_t watermark, const ParallelFor& parallel_for) const {
+  if (!spec_.interval) return;
+  auto body = [&](size_t partition) {
+    PartitionState& state = *global.partitions[partition];
+    const size_t rows = state.rows[0].size() + state.rows[1].size();
+    // Compact when the state doubled since the last compaction: amortized
+    // O(1) per row, whatever expires.
+    if (rows < 2 * state.rows_after_compaction + 1024) return;
+    for (size_t side = 0; side < 2; ++side) {
+      SideRows& old_rows = state.rows[side];
+      SideRows kept(carried_schemas_[side], state.tracker);
+      auto& newest = state.newest[side];
+      auto& previous = state.previous[side];
+      newest.clear();
+      previous.clear();
+      for (size_t r = 0; r < old_rows.size(); ++r) {
+        if (old_rows.highs[r] < watermark) continue;
+        const auto row = static_cast<uint32_t>(kept.size());
+        const JoinKey key{old_rows.keys[r], old_rows.windows[r]};
+        kept.keys.push_back(key.key);
+        kept.windows.push_back(key.window);
+        kept.ordinals.push_back(old_rows.ordinals[r]);
+        kept.lows.push_back(old_rows.lows[r]);
+        kept.highs.push_back(old_rows.highs[r]);
+        for (size_t c = 0; c < kept.carried.num_columns(); ++c) {
+          kept.carried.column(c).append_rows(old_rows.carried.column(c), r, 1);
+        }
+        auto [slot, inserted] = newest.try_emplace(key, row + 1);
+        previous.push_back(inserted ? 0 : slot->second);
+        slot->second = row + 1;
+      }
+      old_rows = std::move(kept);
+    }
+    state.rows_after_compaction = state.rows[0].size() + state.rows[1].size();
+  };
+  if (parallel_for) {
+    parallel_for(kPartitions, body);
+  } else {
+    for (size_t p = 0; p < kPartitions; ++p) body(p);
   }
 }
 

@@ -34,6 +34,17 @@ struct StreamJoinSpec {
   std::optional<int64_t> window_millis;
   size_t left_time_column = 0;
   size_t right_time_column = 0;
+  // An interval join (not with a window): each row spans the event-time
+  // interval [time, until] of its input's time column and `until` column
+  // (none: [time, time]), and rows match only when their intervals
+  // intersect: l.time <= r.until AND r.time <= l.until (for a point right
+  // input, l.time <= r.time <= l.until: SQL's r.time BETWEEN l.time AND
+  // l.until). NULL bounds match nothing. The pipeline drops rows whose time
+  // is below the watermark before them (late), and expire() forgets the
+  // rows whose until is below the watermark: no row on time can match them.
+  bool interval = false;
+  std::optional<size_t> left_until_column;
+  std::optional<size_t> right_until_column;
   // A distinct input keeps, of its rows with equal keys (and window), only
   // the first in stream order: SQL's GROUP BY key (, window) before the join.
   bool left_distinct = false;
@@ -89,6 +100,8 @@ class StreamJoin {
     std::vector<int64_t> keys;
     std::vector<int64_t> windows;
     std::vector<uint64_t> ordinals;
+    std::vector<int64_t> lows;   // interval joins: [low, high] of each row
+    std::vector<int64_t> highs;
     size_t size() const { return keys.size(); }
   };
 
@@ -119,6 +132,11 @@ class StreamJoin {
 
   // Drops the rows consumed since the last combine (an abandoned epoch).
   void discard(LocalState& local) const;
+
+  // Interval joins: forgets the rows whose interval ends below `watermark`
+  // (the pipeline's, after the epoch's combine), compacting a partition's
+  // state when most of it has expired. Other joins keep every row.
+  void expire(GlobalState& global, int64_t watermark, const ParallelFor& parallel_for) const;
 
   // Writes the pairs of the last combine; returns the rows written.
   uint64_t emit(GlobalState& global, Sink& sink, MemoryTracker* tracker) const;

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
+#include <map>
 #include <optional>
 #include <random>
 #include <set>
@@ -336,6 +338,142 @@ TEST(StreamJoin, APipelineJoinsTheSameUnderEveryTriggerAndThreadCount) {
       EXPECT_EQ(summary.rows_out, expected.size());
     }
   }
+}
+
+}  // namespace
+}  // namespace weir
+
+namespace weir {
+namespace {
+
+// Interval joins: kind 0 left, 1 right, 2 both, 3 neither; the left input
+// spans [ts, until], the right [ts, ts]; event time ts, watermark delay
+// `delay`. A row is late for its input when its ts is below the watermark
+// of the rows before it (their greatest ts - delay).
+struct TimedRow {
+  int64_t kind;
+  std::optional<int64_t> key;
+  int64_t ts;
+  std::optional<int64_t> until;
+};
+
+std::shared_ptr<Batch> timed_table(const std::vector<TimedRow>& rows) {
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{{"kind", DataType::Int64},
+                                                                  {"key", DataType::Int64},
+                                                                  {"ts", DataType::Timestamp},
+                                                                  {"until", DataType::Timestamp},
+                                                                  {"id", DataType::Int64}});
+  auto batch = std::make_shared<Batch>(schema);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    batch->column(0).append_int64(rows[i].kind);
+    rows[i].key ? batch->column(1).append_int64(*rows[i].key) : batch->column(1).append_null();
+    batch->column(2).append_int64(rows[i].ts);
+    rows[i].until ? batch->column(3).append_int64(*rows[i].until) : batch->column(3).append_null();
+    batch->column(4).append_int64(static_cast<int64_t>(i));
+  }
+  batch->set_num_rows(rows.size());
+  return batch;
+}
+
+std::vector<std::string> interval_reference(const std::vector<TimedRow>& rows, int64_t delay, uint64_t* late) {
+  std::map<int64_t, std::vector<size_t>> left, right;  // key -> on-time rows
+  int64_t max_before = std::numeric_limits<int64_t>::min();
+  *late = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const TimedRow& row = rows[i];
+    const bool is_late = max_before != std::numeric_limits<int64_t>::min() && row.ts < max_before - delay;
+    max_before = std::max(max_before, row.ts);
+    const bool in_left = row.kind == 0 || row.kind == 2;
+    const bool in_right = row.kind == 1 || row.kind == 2;
+    if (is_late && (in_left || in_right)) ++*late;
+    if (is_late || !row.key) continue;
+    if (in_left && row.until) left[*row.key].push_back(i);
+    if (in_right) right[*row.key].push_back(i);
+  }
+  std::vector<std::tuple<size_t, size_t, int, std::string>> pairs;
+  for (const auto& [key, lefts] : left) {
+    const auto found = right.find(key);
+    if (found == right.end()) continue;
+    for (const size_t l : lefts) {
+      for (const size_t r : found->second) {
+        if (rows[r].ts < rows[l].ts || rows[r].ts > *rows[l].until) continue;
+        pairs.emplace_back(std::max(l, r), std::min(l, r), l > r ? 0 : 1,
+                           std::to_string(l) + "," + std::to_string(r));
+      }
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  std::vector<std::string> lines;
+  for (const auto& pair : pairs) lines.push_back(std::get<3>(pair));
+  return lines;
+}
+
+TEST(StreamJoin, IntervalJoinsEqualTheReferenceAndForgetExpiredRows) {
+  std::mt19937_64 random(3);
+  for (int n = 0; n < 12; ++n) {
+    // Two large cases, so that every partition's state is compacted.
+    const size_t count = n < 2 ? 60'000 : 200 + random() % 3'000;
+    const int64_t delay = static_cast<int64_t>(random() % 40);
+    std::vector<TimedRow> rows(count);
+    for (size_t i = 0; i < count; ++i) {
+      TimedRow& row = rows[i];
+      row.kind = static_cast<int64_t>(random() % 4);
+      if (random() % 20 != 0) row.key = static_cast<int64_t>(random() % (count / 20 + 5));
+      row.ts = static_cast<int64_t>(i) + static_cast<int64_t>(random() % 60) - 30;
+      if (random() % 20 != 0) row.until = row.ts + static_cast<int64_t>(random() % 200) - 20;
+    }
+    uint64_t expected_late = 0;
+    const std::vector<std::string> expected = interval_reference(rows, delay, &expected_late);
+    const auto table = timed_table(rows);
+    for (const uint64_t rows_per_trigger : {uint64_t{0}, uint64_t{1 + random() % 5'000}}) {
+      auto sink = std::make_unique<MemorySink>();
+      const MemorySink* view = sink.get();
+      PipelineBuilder builder;
+      builder.source(std::make_unique<MemorySource>(table, "rows"))
+          .event_time("ts", delay)
+          .join({"kind = 0 OR kind = 2", "key", {"id AS left_id"}, "ts", false, "until"},
+                {"kind = 1 OR kind = 2", "key", {"id AS right_id"}, "ts"})
+          .sink(std::move(sink));
+      RunOptions options;
+      options.threads = 1 + random() % 2;
+      options.morsel_rows = 1 + random() % 500;
+      if (rows_per_trigger != 0) {
+        options.trigger = {TriggerKind::ProcessingTime, 0};
+        options.max_rows_per_trigger = rows_per_trigger;
+      }
+      const auto pipeline = builder.build();  // owns the sink
+      const RunSummary summary = pipeline->run(options);
+      ASSERT_EQ(lines_of(*view), expected) << "case " << n << " rows/trigger " << rows_per_trigger;
+      EXPECT_EQ(summary.rows_late, expected_late) << "case " << n;
+    }
+  }
+}
+
+TEST(StreamJoin, ExpireForgetsRowsWhoseIntervalEndedBelowTheWatermark) {
+  StreamJoinSpec spec = join_spec();
+  spec.interval = true;
+  spec.left_time_column = 4;
+  spec.right_time_column = 4;
+  const StreamJoin join(input_schema(), spec);
+  auto global = join.make_global_state(nullptr);
+  auto local = join.make_local_state(nullptr);
+  std::vector<Row> rows(80'000);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i] = {static_cast<int64_t>(i % 2), static_cast<int64_t>(i % 5'000), "n", 1, static_cast<int64_t>(i)};
+  }
+  const Batch batch = batch_of(rows, 0, rows.size());
+  std::vector<uint32_t> left, right;
+  for (uint32_t i = 0; i < rows.size(); ++i) (i % 2 == 0 ? left : right).push_back(i);
+  join.consume(batch, left.data(), left.size(), right.data(), right.size(), *local);
+  join.combine({local.get()}, *global, nullptr);
+  EXPECT_EQ(StreamJoin::state_rows(*global), rows.size());
+  join.expire(*global, 60'000, nullptr);  // rows with ts < 60,000 ended
+  EXPECT_EQ(StreamJoin::state_rows(*global), 20'000u);
+  // A point interval [t, t] matches only equal times: no pairs here (the
+  // left rows have even times, the right odd).
+  MemorySink sink;
+  sink.open(join.output_schema());
+  EXPECT_EQ(join.emit(*global, sink, nullptr), 0u);
 }
 
 }  // namespace
