@@ -27,6 +27,15 @@ void MemorySink::write(const Batch& batch) {
   pending_.push_back(std::move(copy));
 }
 
+void MemorySink::write_owned(Batch&& batch) {
+  WEIR_CHECK(schema_ != nullptr);
+  if (batch.selection().size() != batch.num_rows()) {
+    write(batch);
+    return;
+  }
+  pending_.push_back(std::move(batch));
+}
+
 void MemorySink::commit_epoch(uint64_t /*epoch*/) {
   for (Batch& batch : pending_) committed_.push_back(std::move(batch));
   pending_.clear();

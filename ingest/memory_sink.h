@@ -27,6 +27,8 @@ class MemorySink final : public Sink {
 
   void open(std::shared_ptr<const Schema> schema) override;
   void write(const Batch& batch) override;
+  // Keeps the batch itself when every row is selected.
+  void write_owned(Batch&& batch) override;
   void commit_epoch(uint64_t epoch) override;
   void finish() override;
   void abort() noexcept override;

@@ -171,7 +171,13 @@ class Pipeline::StageRun {
             });
     }
     if (join_) {
-      timed([&] { executor_.combine_join(*join_); }, [&] { return stage_.join_->emit(*join_, sink, tracker_); });
+      timed([&] { executor_.combine_join(*join_); },
+            [&] {
+              return stage_.join_->emit(*join_, sink, tracker_,
+                                        [this](size_t count, const std::function<void(size_t)>& body) {
+                                          executor_.parallel_for(count, body);
+                                        });
+            });
       stage_.join_->expire(*join_, watermark, [this](size_t count, const std::function<void(size_t)>& body) {
         executor_.parallel_for(count, body);
       });

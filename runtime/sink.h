@@ -34,6 +34,11 @@ class Sink {
   // Writes the batch's selected rows (batch.selection()), in selection order.
   virtual void write(const Batch& batch) = 0;
 
+  // As write(), for a batch its producer no longer needs: a sink that keeps
+  // rows in memory may take the batch's buffers instead of copying them.
+  // The batch is left empty or unspecified; the producer does not reuse it.
+  virtual void write_owned(Batch&& batch) { write(batch); }
+
   // Every row of epoch `epoch` was written.
   virtual void commit_epoch(uint64_t epoch) = 0;
 

@@ -37,6 +37,15 @@ class StageChannel::ChannelSink final : public Sink {
     channel_.written_.push_back(std::move(copy));
   }
 
+  void write_owned(Batch&& batch) override {
+    if (batch.selection().size() != batch.num_rows()) {
+      write(batch);
+      return;
+    }
+    if (batch.num_rows() == 0) return;
+    channel_.written_.push_back(std::make_shared<Batch>(std::move(batch)));
+  }
+
   void commit_epoch(uint64_t /*epoch*/) override {}
   void finish() override {}
   void abort() noexcept override { channel_.written_.clear(); }

@@ -329,41 +329,109 @@ void StreamJoin::expire(GlobalState& global, int64_t watermark, const ParallelFo
   }
 }
 
-uint64_t StreamJoin::emit(GlobalState& global, Sink& sink, MemoryTracker* tracker) const {
+namespace {
+
+// Appends, for each of `count` pairs, the value of carried column `column`
+// of the pair's `side` row: one pass per column, strings reserved at once.
+void gather_column(const std::vector<std::unique_ptr<StreamJoin::PartitionState>>& partitions,
+                   const StreamJoin::Pair* pairs, size_t count, size_t side, size_t column, Column& to);
+
+}  // namespace
+
+uint64_t StreamJoin::emit(GlobalState& global, Sink& sink, MemoryTracker* tracker,
+                          const ParallelFor& parallel_for) const {
   // Each partition's pairs are in output order: merge them.
   std::vector<Pair> pairs;
   for (const auto& partition : global.partitions) {
     pairs.insert(pairs.end(), partition->pairs.begin(), partition->pairs.end());
   }
   std::sort(pairs.begin(), pairs.end());
-  Batch out(output_schema_, tracker);
   const size_t first = spec_.window_millis ? 2 : 0;  // window_start, window_end
-  const size_t left_width = spec_.left_columns.size();
-  auto flush = [&] {
-    if (out.column(0).size() == 0) return;
-    out.set_num_rows(out.column(0).size());
-    sink.write(out);
-    out.clear();
-  };
-  for (const Pair& pair : pairs) {
-    const PartitionState& state = *global.partitions[pair.partition];
+  const size_t widths[2] = {spec_.left_columns.size(), spec_.right_columns.size()};
+  // Output batches of kOutputBatchRows pairs, built in waves on the workers
+  // and written in order; each wave's batches are handed over whole.
+  const size_t chunks = (pairs.size() + kOutputBatchRows - 1) / kOutputBatchRows;
+  constexpr size_t kWave = 8;
+  std::vector<std::unique_ptr<Batch>> built(std::min(chunks, kWave));
+  auto build = [&](size_t chunk, std::unique_ptr<Batch>& out) {
+    const size_t begin = chunk * kOutputBatchRows;
+    const size_t count = std::min(pairs.size() - begin, kOutputBatchRows);
+    out = std::make_unique<Batch>(output_schema_, tracker);
     if (spec_.window_millis) {
-      const int64_t start = state.rows[0].windows[pair.left_row];
-      out.column(0).append_int64(start);
-      out.column(1).append_int64(TimeWindow{*spec_.window_millis, *spec_.window_millis}.end_of_window_starting(start));
+      const TimeWindow window{*spec_.window_millis, *spec_.window_millis};
+      out->column(0).resize_fixed(count);
+      out->column(1).resize_fixed(count);
+      for (size_t i = 0; i < count; ++i) {
+        const Pair& pair = pairs[begin + i];
+        const int64_t start = global.partitions[pair.partition]->rows[0].windows[pair.left_row];
+        out->column(0).int64_data()[i] = start;
+        out->column(1).int64_data()[i] = window.end_of_window_starting(start);
+      }
     }
-    for (size_t c = 0; c < left_width; ++c) {
-      out.column(first + c).append_rows(state.rows[0].carried.column(c), pair.left_row, 1);
+    for (size_t side = 0; side < 2; ++side) {
+      for (size_t c = 0; c < widths[side]; ++c) {
+        gather_column(global.partitions, pairs.data() + begin, count, side, c,
+                      out->column(first + (side == 0 ? 0 : widths[0]) + c));
+      }
     }
-    for (size_t c = 0; c < spec_.right_columns.size(); ++c) {
-      out.column(first + left_width + c).append_rows(state.rows[1].carried.column(c), pair.right_row, 1);
+    out->set_num_rows(count);
+  };
+  for (size_t wave = 0; wave < chunks; wave += kWave) {
+    const size_t in_wave = std::min(kWave, chunks - wave);
+    auto body = [&](size_t i) { build(wave + i, built[i]); };
+    if (parallel_for && in_wave > 1) {
+      parallel_for(in_wave, body);
+    } else {
+      for (size_t i = 0; i < in_wave; ++i) body(i);
     }
-    if (out.column(0).size() >= kOutputBatchRows) flush();
+    for (size_t i = 0; i < in_wave; ++i) {
+      sink.write_owned(std::move(*built[i]));
+      built[i].reset();
+    }
   }
-  flush();
   for (const auto& partition : global.partitions) partition->pairs.clear();
   return pairs.size();
 }
+
+namespace {
+
+void gather_column(const std::vector<std::unique_ptr<StreamJoin::PartitionState>>& partitions,
+                   const StreamJoin::Pair* pairs, size_t count, size_t side, size_t column, Column& to) {
+  auto source = [&](const StreamJoin::Pair& pair) -> const Column& {
+    return partitions[pair.partition]->rows[side].carried.column(column);
+  };
+  auto row = [&](const StreamJoin::Pair& pair) -> size_t { return side == 0 ? pair.left_row : pair.right_row; };
+  const DataType type = to.type();
+  if (type == DataType::String) {
+    size_t bytes = 0;
+    for (size_t i = 0; i < count; ++i) bytes += source(pairs[i]).string_at(row(pairs[i])).size();
+    to.reserve(to.size() + count, bytes);
+    for (size_t i = 0; i < count; ++i) {
+      const Column& from = source(pairs[i]);
+      const size_t r = row(pairs[i]);
+      if (from.is_valid(r)) {
+        to.append_string(from.string_at(r));
+      } else {
+        to.append_null();
+      }
+    }
+  } else if (is_int64_backed(type) || type == DataType::Float64) {
+    // Both 8 bytes wide: copied as int64 bits.
+    const size_t base = to.size();
+    to.resize_fixed(base + count);
+    int64_t* values = to.int64_data() + base;
+    for (size_t i = 0; i < count; ++i) {
+      const Column& from = source(pairs[i]);
+      const size_t r = row(pairs[i]);
+      values[i] = from.int64_data()[r];
+      if (!from.is_valid(r)) to.set_null(base + i);
+    }
+  } else {
+    for (size_t i = 0; i < count; ++i) to.append_rows(source(pairs[i]), row(pairs[i]), 1);
+  }
+}
+
+}  // namespace
 
 uint64_t StreamJoin::state_rows(const GlobalState& global) {
   uint64_t rows = 0;

@@ -138,14 +138,19 @@ class StreamJoin {
   // state when most of it has expired. Other joins keep every row.
   void expire(GlobalState& global, int64_t watermark, const ParallelFor& parallel_for) const;
 
-  // Writes the pairs of the last combine; returns the rows written.
-  uint64_t emit(GlobalState& global, Sink& sink, MemoryTracker* tracker) const;
+  // Writes the pairs of the last combine; returns the rows written. The
+  // output batches are built on the workers of `parallel_for` (empty:
+  // serially) and handed to the sink whole (Sink::write_owned).
+  uint64_t emit(GlobalState& global, Sink& sink, MemoryTracker* tracker,
+                const ParallelFor& parallel_for = nullptr) const;
 
   // Rows kept in the state (both inputs), for summaries and tests.
   static uint64_t state_rows(const GlobalState& global);
 
- private:
+ // One output pair (in stream_join.cc).
   struct Pair;
+
+ private:
   void combine_partition(const std::vector<LocalState*>& locals, size_t partition, PartitionState& state) const;
 
   std::shared_ptr<const Schema> input_;
