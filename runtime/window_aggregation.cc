@@ -253,9 +253,11 @@ uint64_t WindowAggregation::emit(GlobalState& global, int64_t watermark, Sink& s
   const std::function<void(Batch&)> write = [&](Batch& batch) {
     if (batch.column(0).size() == 0) return;
     batch.set_num_rows(batch.column(0).size());
-    sink.write(batch);
     rows_written += batch.num_rows();
-    batch.clear();
+    // Handed over whole (a memory sink or a stage channel keeps it without
+    // a copy); the caller goes on with a fresh batch.
+    sink.write_owned(std::move(batch));
+    batch = Batch(output_schema_, tracker);
   };
   const bool input_ended = watermark == std::numeric_limits<int64_t>::max();
   const OutputMode mode = spec_.output_mode;
