@@ -119,11 +119,160 @@ std::string line_and_column(std::string_view text, size_t byte) {
   return std::to_string(line) + ":" + std::to_string(column);
 }
 
+// The path of stage `index` of a file: "" for the top level, then "then",
+// "then.then", ...
+std::string stage_path(size_t index) {
+  std::string path;
+  for (size_t i = 0; i < index; ++i) path += path.empty() ? "then" : ".then";
+  return path;
+}
+
+std::string under(const std::string& path, const std::string& field) { return path.empty() ? field : path + "." + field; }
+
+// Reads one stage's operators (the top level, or a "then" object) into
+// `builder`; a nested "then" chains the next stage. Returns the number of
+// stages read.
+size_t read_stage(const FieldReader& stage, const std::string& path, PipelineBuilder& builder) {
+  if (!path.empty()) {
+    // A later stage: its input is the previous stage's output.
+    stage.allow_only({"event_time", "where", "window", "group_by", "aggregates", "select", "join", "top", "then"});
+    if (stage.has("event_time")) {
+      FieldReader event_time(stage.required("event_time"), stage.field("event_time"));
+      event_time.allow_only({"column", "watermark_delay"});
+      builder.event_time(event_time.string("column"),
+                         event_time.has("watermark_delay") ? event_time.duration("watermark_delay") : 0);
+    }
+  }
+  if (auto where = stage.optional_string("where")) builder.where(*where);
+
+  if (stage.has("window")) {
+    FieldReader window(stage.required("window"), stage.field("window"));
+    window.allow_only({"type", "size", "slide", "gap", "allowed_lateness"});
+    const std::string window_type = window.string("type");
+    if (window_type != "tumbling" && window_type != "hopping" && window_type != "session") {
+      FieldReader::fail(window.field("type"),
+                        "unknown window type '" + window_type + "' (supported: tumbling, hopping, session)");
+    }
+    if (window_type == "session") {
+      if (window.has("size")) FieldReader::fail(window.field("size"), "a session window has a gap, not a size");
+      if (window.has("slide")) FieldReader::fail(window.field("slide"), "a session window has a gap, not a slide");
+      const int64_t gap = window.duration("gap");
+      if (gap <= 0) FieldReader::fail(window.field("gap"), "must be greater than zero");
+      builder.session_window(gap);
+    } else {
+      if (window.has("gap")) FieldReader::fail(window.field("gap"), "only session windows have a gap");
+      const int64_t window_size = window.duration("size");
+      if (window_size <= 0) FieldReader::fail(window.field("size"), "must be greater than zero");
+      if (window_type == "tumbling") {
+        if (window.has("slide")) {
+          FieldReader::fail(window.field("slide"), "a tumbling window has no slide (use type hopping)");
+        }
+        builder.tumbling_window(window_size);
+      } else {
+        const int64_t slide = window.duration("slide");
+        if (slide <= 0) FieldReader::fail(window.field("slide"), "must be greater than zero");
+        if (slide > window_size) FieldReader::fail(window.field("slide"), "must not exceed window.size");
+        builder.hopping_window(window_size, slide);
+      }
+    }
+    if (window.has("allowed_lateness")) builder.allowed_lateness(window.duration("allowed_lateness"));
+  }
+
+  // An array of strings, or a failure naming `field`.
+  auto strings = [&](const Json& array, const std::string& field, const char* example, bool non_empty) {
+    if (!array.is_array() || (non_empty && array.empty())) FieldReader::fail(field, std::string("expected ") + example);
+    std::vector<std::string> values;
+    for (size_t i = 0; i < array.size(); ++i) {
+      if (!array[i].is_string()) FieldReader::fail(field + "[" + std::to_string(i) + "]", "expected a string");
+      values.push_back(array[i].get<std::string>());
+    }
+    return values;
+  };
+
+  if (stage.has("group_by")) {
+    builder.group_by(strings(stage.required("group_by"), stage.field("group_by"), "an array of column names", false));
+  }
+
+  if (stage.has("select")) {
+    // A projection (SELECT list without aggregation); the builder refuses it
+    // together with aggregates, group_by or a window.
+    for (std::string& item : strings(stage.required("select"), stage.field("select"),
+                                     "a non-empty array such as [\"auction\", \"price * 0.908 AS euros\"]", true)) {
+      builder.select(std::move(item));
+    }
+  }
+  if (stage.has("join")) {
+    // {"left": {"where": ..., "key": ..., "columns": [...]}, "right": {...}};
+    // the builder refuses it together with aggregates, a select list or a window.
+    FieldReader join(stage.required("join"), stage.field("join"));
+    join.allow_only({"left", "right", "window"});
+    std::optional<int64_t> window_size;
+    if (join.has("window")) {
+      FieldReader window(join.required("window"), join.field("window"));
+      window.allow_only({"type", "size"});
+      if (window.string("type") != "tumbling") FieldReader::fail(window.field("type"), "a join window is tumbling");
+      window_size = window.duration("size");
+    }
+    JoinInput inputs[2];
+    for (size_t side = 0; side < 2; ++side) {
+      const char* name = side == 0 ? "left" : "right";
+      FieldReader input(join.required(name), join.field(name));
+      input.allow_only({"where", "key", "columns", "time", "until", "distinct"});
+      inputs[side].where = input.optional_string("where").value_or("");
+      inputs[side].key = input.string("key");
+      inputs[side].time = input.optional_string("time").value_or("");
+      inputs[side].until = input.optional_string("until").value_or("");
+      if (input.has("distinct")) {
+        const Json& distinct = input.required("distinct");
+        if (!distinct.is_boolean()) FieldReader::fail(input.field("distinct"), "expected true or false");
+        inputs[side].distinct = distinct.get<bool>();
+      }
+      inputs[side].columns =
+          strings(input.required("columns"), input.field("columns"), "an array such as [\"id\", \"name AS seller\"]", false);
+    }
+    builder.join(std::move(inputs[0]), std::move(inputs[1]), window_size);
+  }
+  if (stage.has("top")) {
+    // {"partition_by": [...], "order_by": ["price DESC"], "limit": 1, "ties": true, "columns": [...]}
+    FieldReader top(stage.required("top"), stage.field("top"));
+    top.allow_only({"partition_by", "order_by", "limit", "ties", "columns"});
+    TopRowsClause clause;
+    if (top.has("partition_by")) {
+      clause.partition_by = strings(top.required("partition_by"), top.field("partition_by"), "an array of column names", false);
+    }
+    clause.order_by = strings(top.required("order_by"), top.field("order_by"), "an array such as [\"price DESC\"]", true);
+    if (top.has("limit")) {
+      const Json& limit = top.required("limit");
+      if (!limit.is_number_unsigned() || limit.get<uint64_t>() == 0) {
+        FieldReader::fail(top.field("limit"), "expected a positive integer");
+      }
+      clause.limit = limit.get<uint64_t>();
+    }
+    if (top.has("ties")) {
+      const Json& ties = top.required("ties");
+      if (!ties.is_boolean()) FieldReader::fail(top.field("ties"), "expected true or false");
+      clause.with_ties = ties.get<bool>();
+    }
+    clause.columns = strings(top.required("columns"), top.field("columns"), "an array such as [\"auction\", \"price\"]", true);
+    builder.top_rows(std::move(clause));
+  }
+  if ((!stage.has("select") && !stage.has("join") && !stage.has("top")) || stage.has("aggregates")) {
+    for (std::string& aggregate :
+         strings(stage.required("aggregates"), stage.field("aggregates"), "an array such as [\"count(*)\"]", false)) {
+      builder.aggregate(std::move(aggregate));
+    }
+  }
+  if (!stage.has("then")) return 1;
+  builder.then();
+  const std::string next = under(path, "then");
+  return 1 + read_stage(FieldReader(stage.required("then"), next), next, builder);
+}
+
 LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrides) {
   const std::optional<std::string>& output_path = overrides.output_path;
   FieldReader top(root, "");
-  top.allow_only({"source", "event_time", "where", "window", "group_by", "aggregates", "select", "join", "sink",
-                  "late_sink", "output_mode", "trigger", "max_rows_per_trigger"});
+  top.allow_only({"source", "event_time", "where", "window", "group_by", "aggregates", "select", "join", "top", "then",
+                  "sink", "late_sink", "output_mode", "trigger", "max_rows_per_trigger"});
   LoadedPipeline loaded;
   PipelineBuilder builder;
 
@@ -170,7 +319,6 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
     output_mode = *parsed;
   }
   if (overrides.output_mode) output_mode = *overrides.output_mode;
-  builder.output_mode(output_mode);
 
   std::optional<CsvSinkOptions> late_sink_options;
   if (top.has("late_sink")) {
@@ -182,107 +330,6 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
     if (late_sink_options->path.empty()) FieldReader::fail("late_sink.path", "must not be empty");
     if (late_sink_options->path == sink_options.path) {
       FieldReader::fail("late_sink.path", "must differ from sink.path");
-    }
-  }
-
-  if (auto where = top.optional_string("where")) builder.where(*where);
-
-  if (top.has("window")) {
-    FieldReader window(top.required("window"), "window");
-    window.allow_only({"type", "size", "slide", "gap", "allowed_lateness"});
-    const std::string window_type = window.string("type");
-    if (window_type != "tumbling" && window_type != "hopping" && window_type != "session") {
-      FieldReader::fail("window.type",
-                        "unknown window type '" + window_type + "' (supported: tumbling, hopping, session)");
-    }
-    if (window_type == "session") {
-      if (window.has("size")) FieldReader::fail("window.size", "a session window has a gap, not a size");
-      if (window.has("slide")) FieldReader::fail("window.slide", "a session window has a gap, not a slide");
-      const int64_t gap = window.duration("gap");
-      if (gap <= 0) FieldReader::fail("window.gap", "must be greater than zero");
-      builder.session_window(gap);
-    } else {
-      if (window.has("gap")) FieldReader::fail("window.gap", "only session windows have a gap");
-      const int64_t window_size = window.duration("size");
-      if (window_size <= 0) FieldReader::fail("window.size", "must be greater than zero");
-      if (window_type == "tumbling") {
-        if (window.has("slide")) {
-          FieldReader::fail("window.slide", "a tumbling window has no slide (use type hopping)");
-        }
-        builder.tumbling_window(window_size);
-      } else {
-        const int64_t slide = window.duration("slide");
-        if (slide <= 0) FieldReader::fail("window.slide", "must be greater than zero");
-        if (slide > window_size) FieldReader::fail("window.slide", "must not exceed window.size");
-        builder.hopping_window(window_size, slide);
-      }
-    }
-    if (window.has("allowed_lateness")) builder.allowed_lateness(window.duration("allowed_lateness"));
-  }
-
-  if (top.has("group_by")) {
-    const Json& group_by = top.required("group_by");
-    if (!group_by.is_array()) FieldReader::fail("group_by", "expected an array of column names");
-    std::vector<std::string> columns;
-    for (size_t i = 0; i < group_by.size(); ++i) {
-      if (!group_by[i].is_string()) FieldReader::fail("group_by[" + std::to_string(i) + "]", "expected a string");
-      columns.push_back(group_by[i].get<std::string>());
-    }
-    builder.group_by(std::move(columns));
-  }
-
-  if (top.has("select")) {
-    // A projection (SELECT list without aggregation); the builder refuses it
-    // together with aggregates, group_by or a window.
-    const Json& select = top.required("select");
-    if (!select.is_array() || select.empty()) {
-      FieldReader::fail("select", "expected a non-empty array such as [\"auction\", \"price * 0.908 AS euros\"]");
-    }
-    for (size_t i = 0; i < select.size(); ++i) {
-      if (!select[i].is_string()) FieldReader::fail("select[" + std::to_string(i) + "]", "expected a string");
-      builder.select(select[i].get<std::string>());
-    }
-  }
-  if (top.has("join")) {
-    // {"left": {"where": ..., "key": ..., "columns": [...]}, "right": {...}};
-    // the builder refuses it together with aggregates, a select list or a window.
-    FieldReader join(top.required("join"), "join");
-    join.allow_only({"left", "right", "window"});
-    std::optional<int64_t> window_size;
-    if (join.has("window")) {
-      FieldReader window(join.required("window"), join.field("window"));
-      window.allow_only({"type", "size"});
-      if (window.string("type") != "tumbling") FieldReader::fail(window.field("type"), "a join window is tumbling");
-      window_size = window.duration("size");
-    }
-    JoinInput inputs[2];
-    for (size_t side = 0; side < 2; ++side) {
-      const char* name = side == 0 ? "left" : "right";
-      FieldReader input(join.required(name), join.field(name));
-      input.allow_only({"where", "key", "columns", "time", "distinct"});
-      inputs[side].where = input.optional_string("where").value_or("");
-      inputs[side].key = input.string("key");
-      inputs[side].time = input.optional_string("time").value_or("");
-      if (input.has("distinct")) {
-        const Json& distinct = input.required("distinct");
-        if (!distinct.is_boolean()) FieldReader::fail(input.field("distinct"), "expected true or false");
-        inputs[side].distinct = distinct.get<bool>();
-      }
-      const Json& columns = input.required("columns");
-      if (!columns.is_array()) FieldReader::fail(input.field("columns"), "expected an array such as [\"id\", \"name AS seller\"]");
-      for (size_t i = 0; i < columns.size(); ++i) {
-        if (!columns[i].is_string()) FieldReader::fail(input.field("columns") + "[" + std::to_string(i) + "]", "expected a string");
-        inputs[side].columns.push_back(columns[i].get<std::string>());
-      }
-    }
-    builder.join(std::move(inputs[0]), std::move(inputs[1]), window_size);
-  }
-  if ((!top.has("select") && !top.has("join")) || top.has("aggregates")) {
-    const Json& aggregates = top.required("aggregates");
-    if (!aggregates.is_array()) FieldReader::fail("aggregates", "expected an array such as [\"count(*)\"]");
-    for (size_t i = 0; i < aggregates.size(); ++i) {
-      if (!aggregates[i].is_string()) FieldReader::fail("aggregates[" + std::to_string(i) + "]", "expected a string");
-      builder.aggregate(aggregates[i].get<std::string>());
     }
   }
 
@@ -301,6 +348,8 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
     loaded.max_rows_per_trigger = rows.get<uint64_t>();
   }
 
+  // The first stage's settings go to the builder before a "then" chains the
+  // next stage: the source and event time now; the file's operators next.
   // Constructing the source checks that its path exists; the sink creates
   // nothing until the run opens it.
   std::unique_ptr<Source> csv_source;
@@ -311,13 +360,32 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
   }
   builder.source(std::move(csv_source));
   if (event_time_column) builder.event_time(*event_time_column, delay);
+  const size_t stages = read_stage(top, "", builder);
+  // The sinks and the output mode belong to the last stage.
+  builder.output_mode(output_mode);
   if (output_mode == OutputMode::Append) {
     builder.sink(std::make_unique<CsvSink>(std::move(sink_options)));
   } else {
     builder.sink(std::make_unique<CsvEpochFilesSink>(std::move(sink_options.path)));
   }
   if (late_sink_options) builder.late_sink(std::make_unique<CsvSink>(std::move(*late_sink_options)));
-  loaded.pipeline = builder.build();
+  try {
+    loaded.pipeline = builder.build();
+  } catch (const ConfigError& error) {
+    // The builder names an earlier stage's field "stages[i]: field"; the
+    // file names it by its path ("then.window.size").
+    std::string message = error.what();
+    size_t stage = stages - 1;
+    if (message.rfind("stages[", 0) == 0) {
+      const size_t close = message.find("]: ");
+      stage = std::stoul(message.substr(7, close - 7));
+      message = message.substr(close + 3);
+    }
+    const std::string path = stage_path(stage);
+    const bool run_wide = message.rfind("source", 0) == 0 || message.rfind("sink", 0) == 0 ||
+                          message.rfind("late_sink", 0) == 0 || message.rfind("output_mode", 0) == 0;
+    throw ConfigError(path.empty() || run_wide ? message : path + "." + message);
+  }
   return loaded;
 }
 

@@ -398,6 +398,51 @@ TEST_F(CliTest, JoinWritesEveryMatchingPairOnce) {
   EXPECT_FALSE(output_left_behind());
 }
 
+// A top-N per window, and chained stages ("then"): per-window counts, then
+// their sum per auction over the whole input.
+TEST_F(CliTest, TopRowsAndChainedStages) {
+  const std::string aggregates =
+      R"x("aggregates": ["count(*) AS bids", "sum(price) AS volume", "max(price) AS top", "avg(fee) AS avg_fee"],)x";
+  const std::vector<std::pair<std::string, std::string>> top = {
+      {R"x("group_by": ["auction"],)x", ""},
+      {aggregates, R"x("top": {"order_by": ["price DESC"], "columns": ["auction", "price"]},)x"}};
+  ASSERT_EQ(run({"run", pipeline(top)}), 0) << stderr_text_;
+  const std::string expected_top =
+      "window_start,window_end,auction,price\n"
+      "2026-01-01T00:00:00.000Z,2026-01-01T00:00:10.000Z,1,2500\n"
+      "2026-01-01T00:00:10.000Z,2026-01-01T00:00:20.000Z,2,1000\n"
+      "2026-01-01T00:00:30.000Z,2026-01-01T00:00:40.000Z,2,1200\n";
+  EXPECT_EQ(testing::read_file_text(output()), expected_top);
+
+  const std::vector<std::pair<std::string, std::string>> chained = {
+      {aggregates, aggregates + R"x( "then": {"group_by": ["auction"], "aggregates": ["sum(bids) AS total"]},)x"}};
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{}, {"--trigger", "processing-time:10ms", "--max-rows-per-trigger", "1", "--threads", "2"}}) {
+    std::vector<std::string> arguments = {"run", pipeline(chained)};
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    ASSERT_EQ(run(arguments), 0) << stderr_text_;
+    EXPECT_EQ(testing::read_file_text(output()), "auction,total\n1,2\n2,2\n");
+  }
+
+  std::filesystem::remove_all(directory_.file("out"));
+  const std::vector<std::pair<std::string, std::string>> bad_cases[] = {
+      {{aggregates, aggregates + R"x( "then": {"window": {"type": "tumbling", "size": "0s"}, "aggregates": ["count(*)"]},)x"}},
+      {{aggregates, aggregates + R"x( "then": {"group_by": ["nope"], "aggregates": ["count(*)"]},)x"}},
+      {{aggregates, R"x("aggregates": ["count(nope)"], "then": {"aggregates": ["count(*)"]},)x"}},
+      {{aggregates, aggregates + R"x( "then": {"top": {"order_by": ["bids"], "columns": ["auction"], "limit": 0}},)x"}},
+      {{aggregates, aggregates + R"x( "then": {"sink": {}},)x"}},
+  };
+  const char* expected_messages[] = {"then.window.size: must be greater than zero",
+                                     "then.group_by[0]: unknown column 'nope'",
+                                     "aggregates[0]: ", "then.top.limit: expected a positive integer",
+                                     "then.sink: unknown field"};
+  for (size_t i = 0; i < std::size(expected_messages); ++i) {
+    EXPECT_EQ(run({"run", pipeline(bad_cases[i])}), 2) << stderr_text_;
+    EXPECT_NE(stderr_text_.find(expected_messages[i]), std::string::npos) << i << ": " << stderr_text_;
+  }
+  EXPECT_FALSE(output_left_behind());
+}
+
 struct BadPipelineCase {
   std::string from, to, expected_message;
 };
