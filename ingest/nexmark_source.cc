@@ -174,34 +174,25 @@ void NexmarkSource::append_union_rows(const NexmarkBatches& generated, int64_t f
   date_time.resize_fixed(rows);
   size_t next_column = 2;
   // Column by column: a kind's values go to its rows, NULL to the others'.
+  std::vector<uint64_t> present((rows + 63) / 64);
   for (const NexmarkEventKind kind : kinds_) {
     const auto k = static_cast<uint8_t>(kind);
+    std::fill(present.begin(), present.end(), 0);
+    for (size_t r = 0; r < rows; ++r) present[r >> 6] |= static_cast<uint64_t>(kinds[r] == k) << (r & 63);
     const Batch& from = batch_of_kind(generated, kind);
     for (size_t c = 0; c < from.num_columns(); ++c) {
       const Column& source = from.column(c);
-      const bool is_date_time = from.schema().field(c).name == "dateTime";
-      Column& target = is_date_time ? date_time : out.column(next_column++);
-      size_t next = 0;
-      if (source.type() == DataType::String) {
+      if (from.schema().field(c).name == "dateTime") {
+        // Every kind has one: the union's column is never NULL.
+        int64_t* values = date_time.int64_data();
+        const int64_t* from_values = source.int64_data();
+        size_t next = 0;
         for (size_t r = 0; r < rows; ++r) {
-          if (kinds[r] == k) {
-            target.append_string(source.string_at(next++));
-          } else {
-            target.append_null();
-          }
+          if (kinds[r] == k) values[r] = from_values[next++];
         }
         continue;
       }
-      if (!is_date_time) target.resize_fixed(rows);
-      int64_t* values = target.int64_data();
-      const int64_t* from_values = source.int64_data();
-      for (size_t r = 0; r < rows; ++r) {
-        if (kinds[r] == k) values[r] = from_values[next++];
-      }
-      if (is_date_time) continue;
-      for (size_t r = 0; r < rows; ++r) {
-        if (kinds[r] != k) target.set_null(r);
-      }
+      out.column(next_column++).append_scattered(source, present.data(), rows);
     }
   }
 }

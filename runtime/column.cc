@@ -140,6 +140,82 @@ void Column::append_null() {
   set_null(size_ - 1);
 }
 
+void Column::append_scattered(const Column& source, const uint64_t* present, size_t rows) {
+  WEIR_CHECK(source.type_ == type_);
+  auto is_present = [present](size_t r) { return ((present[r >> 6] >> (r & 63)) & 1) != 0; };
+  size_t taken = 0;
+  for (size_t w = 0; w < (rows + 63) / 64; ++w) {
+    const size_t bits = std::min<size_t>(64, rows - w * 64);
+    const uint64_t mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+    taken += static_cast<size_t>(std::popcount(present[w] & mask));
+  }
+  WEIR_CHECK(taken <= source.size_);
+  const size_t base = size_;
+  if (type_ == DataType::String) {
+    // The present rows take source rows [0, taken), whose bytes are one block.
+    const int64_t* from_offsets = source.string_offsets();
+    const int64_t first_byte = from_offsets[0];
+    const size_t block = static_cast<size_t>(from_offsets[taken] - first_byte);
+    const int64_t start = offsets_.as<int64_t>()[base];
+    bytes_.resize(static_cast<size_t>(start) + block);
+    if (block > 0) std::memcpy(bytes_.data() + start, source.string_bytes() + first_byte, block);
+    offsets_.resize((base + rows + 1) * sizeof(int64_t));
+    int64_t* offsets = offsets_.as<int64_t>();
+    size_t next = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      if (is_present(r)) ++next;
+      offsets[base + r + 1] = start + (from_offsets[next] - first_byte);
+    }
+  } else if (value_width() == sizeof(int64_t)) {
+    // int64, timestamp, float64: copied as 8-byte words, branch-free.
+    values_.resize((base + rows) * sizeof(int64_t));
+    int64_t* to = values_.as<int64_t>() + base;
+    const int64_t* from = source.values_.as<int64_t>();
+    size_t next = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      const bool take = is_present(r);
+      to[r] = take ? from[next] : 0;
+      next += take ? 1 : 0;
+    }
+  } else {
+    const size_t width = value_width();
+    values_.resize((base + rows) * width);
+    uint8_t* to = values_.data() + base * width;
+    const uint8_t* from = source.values_.data();
+    size_t next = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      if (is_present(r)) {
+        std::memcpy(to + r * width, from + next * width, width);
+        ++next;
+      } else {
+        std::memset(to + r * width, 0, width);
+      }
+    }
+  }
+  size_ = base + rows;
+  grow_validity(size_);
+  uint64_t* words = validity_.as<uint64_t>();
+  if (base % 64 == 0 && source.null_count_ == 0) {
+    // The validity is the presence bitmap itself (bits past size() are
+    // unspecified).
+    std::memcpy(words + base / 64, present, (rows + 63) / 64 * sizeof(uint64_t));
+    // Rows appended later count as valid until marked NULL: keep the bits
+    // past the last row set.
+    if (rows % 64 != 0) words[(base + rows) / 64] |= ~uint64_t{0} << (rows % 64);
+    null_count_ += rows - taken;
+    return;
+  }
+  size_t next = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    const bool valid = is_present(r) && source.is_valid(next);
+    next += is_present(r) ? 1 : 0;
+    const size_t row = base + r;
+    const uint64_t bit = uint64_t{1} << (row & 63);
+    words[row >> 6] = valid ? words[row >> 6] | bit : words[row >> 6] & ~bit;
+    null_count_ += valid ? 0 : 1;
+  }
+}
+
 void Column::set_null(size_t row) {
   WEIR_CHECK(row < size_);
   uint64_t& word = validity_.as<uint64_t>()[row >> 6];

@@ -76,6 +76,12 @@ class Column {
   // Appends rows [first_row, first_row + rows) of `source` (same type).
   void append_rows(const Column& source, size_t first_row, size_t rows);
 
+  // Appends `rows` rows: row r takes the next row of `source` (same type;
+  // source rows 0, 1, ... in order) when bit r of `present` (bit r % 64 of
+  // word r / 64) is set, and is NULL otherwise. Builds a column of a union
+  // of row kinds (e.g. a Nexmark stream of several event kinds) in one pass.
+  void append_scattered(const Column& source, const uint64_t* present, size_t rows);
+
   // Bulk sizing for fixed-width columns: rows [old size, rows) become valid
   // with unspecified values that the caller then writes through *_data().
   void resize_fixed(size_t rows);

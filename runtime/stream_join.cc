@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <limits>
 #include <set>
-#include <unordered_map>
 
-#include "kernels/key_hash.h"
 #include "runtime/errors.h"
+#include "runtime/join_key_index.h"
 #include "runtime/time_window.h"
 
 namespace weir {
@@ -14,21 +13,7 @@ namespace {
 
 constexpr size_t kOutputBatchRows = 64 * 1024;
 
-// A row's join key: its key column's value and its window's start.
-struct JoinKey {
-  int64_t key;
-  int64_t window;
-  bool operator==(const JoinKey&) const = default;
-};
-
-struct JoinKeyHash {
-  size_t operator()(const JoinKey& key) const {
-    const uint64_t words[2] = {static_cast<uint64_t>(key.key), static_cast<uint64_t>(key.window)};
-    return static_cast<size_t>(kernels::HashKeyWordsOne(words, 2));
-  }
-};
-
-size_t partition_of(const JoinKey& key) { return (JoinKeyHash()(key) >> 59) % StreamJoin::kPartitions; }
+size_t partition_of(const JoinKey& key) { return (key.hash() >> 59) % StreamJoin::kPartitions; }
 
 // The start of the tumbling window of `size` holding t: floor(t / size) *
 // size, saturating at INT64_MIN.
@@ -73,7 +58,7 @@ struct StreamJoin::PartitionState {
   MemoryTracker* tracker;
   // newest[side]: key -> the newest row of that key + 1; previous[side][r]:
   // the row of the same key before r, + 1 (0: none).
-  std::array<std::unordered_map<JoinKey, uint32_t, JoinKeyHash>, 2> newest;
+  std::array<JoinKeyIndex, 2> newest;
   std::array<std::vector<uint32_t>, 2> previous;
   std::vector<Pair> pairs;  // the last combine's, in output order
   size_t rows_after_compaction = 0;  // both sides, after the last expire() compaction
@@ -208,30 +193,45 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
     uint32_t local;
     uint32_t row;
   };
+  const auto before = [](const Arrival& a, const Arrival& b) {
+    return a.ordinal != b.ordinal ? a.ordinal < b.ordinal : a.side < b.side;
+  };
+  // Each worker's rows of one side are usually in stream order already (a
+  // worker takes morsels in cut order): merge those runs, and sort only
+  // when one is not.
   std::vector<Arrival> arrivals;
+  std::vector<size_t> run_ends;
+  bool runs_sorted = true;
   for (size_t l = 0; l < locals.size(); ++l) {
     for (uint8_t side = 0; side < 2; ++side) {
       const SideRows& rows = *locals[l]->parts[partition][side];
       for (size_t r = 0; r < rows.size(); ++r) {
         arrivals.push_back({rows.ordinals[r], side, static_cast<uint32_t>(l), static_cast<uint32_t>(r)});
+        runs_sorted = runs_sorted && (r == 0 || rows.ordinals[r - 1] < rows.ordinals[r]);
       }
+      if (rows.size() > 0) run_ends.push_back(arrivals.size());
     }
   }
-  std::sort(arrivals.begin(), arrivals.end(), [](const Arrival& a, const Arrival& b) {
-    return a.ordinal != b.ordinal ? a.ordinal < b.ordinal : a.side < b.side;
-  });
+  if (!runs_sorted) {
+    std::sort(arrivals.begin(), arrivals.end(), before);
+  } else {
+    for (size_t run = 1; run < run_ends.size(); ++run) {
+      std::inplace_merge(arrivals.begin(), arrivals.begin() + static_cast<std::ptrdiff_t>(run_ends[run - 1]),
+                         arrivals.begin() + static_cast<std::ptrdiff_t>(run_ends[run]), before);
+    }
+  }
   for (const Arrival& arrival : arrivals) {
     const uint8_t side = arrival.side;
     const uint8_t other = 1 - side;
     const SideRows& from = *locals[arrival.local]->parts[partition][side];
     const JoinKey key{from.keys[arrival.row], from.windows[arrival.row]};
     const bool distinct = side == 0 ? spec_.left_distinct : spec_.right_distinct;
-    if (distinct && state.newest[side].count(key) != 0) continue;  // not the first of its key
+    if (distinct && state.newest[side].contains(key)) continue;  // not the first of its key
     // Match the other input's rows of this key (newest first; reversed so
     // the pairs of this row come out oldest first).
     const size_t first_pair = state.pairs.size();
-    if (const auto found = state.newest[other].find(key); found != state.newest[other].end()) {
-      for (uint32_t link = found->second; link != 0; link = state.previous[other][link - 1]) {
+    if (const uint32_t* found = state.newest[other].find(key); found != nullptr) {
+      for (uint32_t link = *found; link != 0; link = state.previous[other][link - 1]) {
         const uint32_t match = link - 1;
         if (spec_.interval && (from.lows[arrival.row] > state.rows[other].highs[match] ||
                                state.rows[other].lows[match] > from.highs[arrival.row])) {
@@ -257,9 +257,10 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
     for (size_t c = 0; c < kept.carried.num_columns(); ++c) {
       kept.carried.column(c).append_rows(from.carried.column(c), arrival.row, 1);
     }
-    auto [slot, inserted] = state.newest[side].try_emplace(key, row + 1);
-    state.previous[side].push_back(inserted ? 0 : slot->second);
-    slot->second = row + 1;
+    bool inserted = false;
+    uint32_t& newest = state.newest[side].find_or_insert(key, &inserted);
+    state.previous[side].push_back(inserted ? 0 : newest);
+    newest = row + 1;
   }
 }
 
@@ -314,9 +315,10 @@ void StreamJoin::expire(GlobalState& global, int64_t watermark, const ParallelFo
         for (size_t c = 0; c < kept.carried.num_columns(); ++c) {
           kept.carried.column(c).append_rows(old_rows.carried.column(c), r, 1);
         }
-        auto [slot, inserted] = newest.try_emplace(key, row + 1);
-        previous.push_back(inserted ? 0 : slot->second);
-        slot->second = row + 1;
+        bool inserted = false;
+        uint32_t& newest_row = newest.find_or_insert(key, &inserted);
+        previous.push_back(inserted ? 0 : newest_row);
+        newest_row = row + 1;
       }
       old_rows = std::move(kept);
     }
