@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
       "nexmark", "Generate Nexmark events (person, auction, bid): dump them as CSV or time the generator");
   nexmark_app->add_option("--dump", nexmark.dump, "Write person.csv, auction.csv and bid.csv into this directory");
   nexmark_app->add_option("--query", nexmark.query,
-                          "none: generate the events into memory and print the throughput; q0, q1, q2, q3, q8, q11: run the query");
+                          "none: generate the events into memory and print the throughput; q0-q9, q11: run the query");
   nexmark_app->add_option("--events", nexmark.events, "Number of events (event ids 0..N-1)");
   nexmark_app->add_option("--threads", nexmark.threads, "Worker threads (default: all cores)");
   nexmark_app->add_option("--rate", nexmark.rate, "Events per second of event time (default 10000)");
