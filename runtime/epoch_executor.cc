@@ -22,23 +22,14 @@
 #include "runtime/batch_pool.h"
 #include "runtime/errors.h"
 #include "runtime/expression_evaluator.h"
+#include "runtime/late_rows.h"
 #include "runtime/projection.h"
+#include "runtime/saturating.h"
 #include "runtime/sink.h"
 #include "runtime/thread_handoff.h"
-#include "runtime/timestamp.h"
 
 namespace weir {
 namespace {
-
-int64_t saturating_subtract(int64_t value, int64_t delta) {
-  return value < std::numeric_limits<int64_t>::min() + delta ? std::numeric_limits<int64_t>::min()
-                                                             : value - delta;
-}
-
-int64_t saturating_add(int64_t value, int64_t delta) {
-  if (value == std::numeric_limits<int64_t>::min()) return value;  // no watermark yet stays none
-  return value > std::numeric_limits<int64_t>::max() - delta ? std::numeric_limits<int64_t>::max() : value + delta;
-}
 
 // Everything one worker thread owns: reused across morsels and epochs.
 struct WorkerState {
@@ -382,23 +373,9 @@ class EpochExecutor::Impl {
       const int64_t* times = std::as_const(batch).column(fragment_.event_time_column).int64_data();
       worker.max_before.resize(count);
       kernels::RunningMaxBefore(times, count, max_event_time_before, worker.max_before.data());
-      worker.late_flags.assign(count, 0);
-      const size_t time_columns[2] = {spec.left_time_column, spec.right_time_column};
-      for (size_t side = 0; side < 2; ++side) {
-        const Column& time = std::as_const(batch).column(time_columns[side]);
-        SelectionVector& rows = worker.join_rows[side];
-        size_t on_time = 0;
-        for (size_t i = 0; i < rows.size(); ++i) {
-          const uint32_t row = rows[i];
-          const int64_t watermark = saturating_subtract(worker.max_before[row], fragment_.watermark_delay_millis);
-          const bool late = time.is_valid(row) && time.int64_data()[row] < watermark;
-          rows.data()[on_time] = row;
-          on_time += late ? 0 : 1;
-          worker.late_flags[row] |= late ? 1 : 0;
-        }
-        rows.resize(on_time);
-      }
-      for (const uint8_t late : worker.late_flags) worker.rows_late += late;
+      worker.rows_late += drop_late_join_rows(batch, {spec.left_time_column, spec.right_time_column},
+                                              worker.max_before.data(), fragment_.watermark_delay_millis,
+                                              worker.join_rows, worker.late_flags);
     }
     fragment_.join->consume(batch, worker.join_rows[0].data(), worker.join_rows[0].size(), worker.join_rows[1].data(),
                             worker.join_rows[1].size(), *worker.join);
@@ -541,53 +518,23 @@ class EpochExecutor::Impl {
       selection.resize(kept);
       worker.rows_late += rows - kept;
       if (kept < rows && fragment_.late_row_schema) {
-        auto late = std::make_unique<Batch>(fragment_.late_row_schema, tracker_);
-        const size_t columns = batch.num_columns();
-        std::string reason;
-        for (size_t row = 0; row < rows; ++row) {
-          const int64_t watermark = saturating_subtract(worker.max_before[row], delay);
-          if (times[row] >= saturating_subtract(watermark, lateness)) continue;
-          for (size_t c = 0; c < columns; ++c) late->column(c).append_rows(batch.column(c), row, 1);
-          reason = "session: event time";
-          if (lateness > 0) reason += " + allowed lateness " + std::to_string(lateness) + " ms";
-          reason += " below watermark ";
-          format_timestamp(watermark, reason);
-          late->column(columns).append_string(reason);
-        }
-        late->set_num_rows(late->column(columns).size());
-        worker.late_rows.push_back({first_row_ordinal, std::move(late)});
+        worker.late_rows.push_back({first_row_ordinal,
+                                    session_late_rows(batch, fragment_.late_row_schema, times, worker.max_before.data(),
+                                                      delay, lateness, tracker_)});
       }
     }
     if (worker.filter) worker.filter->filter(batch, selection);
     fragment_.aggregation->consume(batch, selection, nullptr, *worker.aggregation);
   }
 
-  // Copies the rows of `batch` that are late for all their windows (their
-  // newest window closed), with the reason, into the worker's late rows.
+  // Keeps the rows of `batch` that are late for all their windows (their
+  // newest window closed), with the reason, as the worker's late rows.
   void keep_late_rows(const Batch& batch, uint64_t first_row_ordinal, const TimeWindow& window,
                       WorkerState& worker) {
-    const int64_t delay = fragment_.watermark_delay_millis;
-    const int64_t lateness = allowed_lateness();
-    auto late = std::make_unique<Batch>(fragment_.late_row_schema, tracker_);
-    const size_t columns = batch.num_columns();
-    std::string reason;
-    for (size_t row = 0; row < batch.num_rows(); ++row) {
-      const int64_t watermark = saturating_subtract(worker.max_before[row], delay);
-      const int64_t start = worker.window_starts[row];
-      const int64_t end = window.end_of_window_starting(start);
-      if (end > saturating_subtract(watermark, lateness)) continue;
-      for (size_t c = 0; c < columns; ++c) late->column(c).append_rows(batch.column(c), row, 1);
-      reason = window.tumbling() ? "window " : "newest window ";
-      format_timestamp(start, reason);
-      reason += "..";
-      format_timestamp(end, reason);
-      reason += " closed at watermark ";
-      format_timestamp(watermark, reason);
-      if (lateness > 0) reason += " (allowed lateness " + std::to_string(lateness) + " ms)";
-      late->column(columns).append_string(reason);
-    }
-    late->set_num_rows(late->column(columns).size());
-    worker.late_rows.push_back({first_row_ordinal, std::move(late)});
+    worker.late_rows.push_back(
+        {first_row_ordinal, window_late_rows(batch, fragment_.late_row_schema, window, worker.window_starts.data(),
+                                             worker.max_before.data(), fragment_.watermark_delay_millis,
+                                             allowed_lateness(), tracker_)});
   }
 
   void record_error(uint64_t ordinal, std::exception_ptr error) {

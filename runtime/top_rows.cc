@@ -200,8 +200,6 @@ void TopRows::consume(const Batch& batch, const SelectionVector& selection, cons
                       LocalState& local) const {
   const size_t width = spec_.partition_columns.size();
   const size_t keys = spec_.order_by.size();
-  std::vector<size_t> identity(spec_.columns.size());
-  for (size_t c = 0; c < identity.size(); ++c) identity[c] = spec_.columns[c];
   Table* table = nullptr;
   int64_t table_start = 0;
   for (size_t i = 0; i < selection.size(); ++i) {
@@ -231,7 +229,7 @@ void TopRows::consume(const Batch& batch, const SelectionVector& selection, cons
     }
     if (!would_keep(best, spec_.limit, spec_.with_ties, candidate.rank, candidate.ordinal)) continue;
     candidate.row = static_cast<uint32_t>(table->carried.column(0).size());
-    append_carried_row(batch, identity, row, table->carried);
+    append_carried_row(batch, spec_.columns, row, table->carried);
     table->live_rows += 1 - insert_candidate(best, spec_.limit, spec_.with_ties, candidate);
   }
 }
