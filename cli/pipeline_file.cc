@@ -376,7 +376,7 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
     // file names it by its path ("then.window.size").
     std::string message = error.what();
     size_t stage = stages - 1;
-    if (message.rfind("stages[", 0) == 0) {
+    if (message.rfind("stages[", 0) == 0 && message.find("]: ") != std::string::npos) {
       const size_t close = message.find("]: ");
       stage = std::stoul(message.substr(7, close - 7));
       message = message.substr(close + 3);

@@ -123,7 +123,13 @@ class Pipeline::StageRun {
                         source.describe() + " has no end under this trigger; use update or complete (or a window)");
     }
     stage_.sink_->open(stage_.output_schema_pointer());
-    if (stage_.late_sink_) stage_.late_sink_->open(stage_.fragment_.late_row_schema);
+    if (!stage_.late_sink_) return;
+    try {
+      stage_.late_sink_->open(stage_.fragment_.late_row_schema);
+    } catch (...) {
+      stage_.sink_->abort();
+      throw;
+    }
   }
 
   enum class Step { Abandoned, Unchanged, Committed };
@@ -217,8 +223,8 @@ class Pipeline::StageRun {
 
 RunSummary Pipeline::run(const RunOptions& options) {
   const auto started = Clock::now();
-  MemoryTracker run_tracker;  // per-run accounting unless the caller supplies a tracker
-  MemoryTracker* tracker = options.memory != nullptr ? options.memory : &run_tracker;
+  // Per-run accounting unless the caller supplies a tracker.
+  MemoryTracker* tracker = options.memory != nullptr ? options.memory : &run_tracker_;
   const Trigger trigger = options.trigger;
   const bool bounded_run = trigger.kind != TriggerKind::ProcessingTime;
   const uint64_t unlimited = std::numeric_limits<uint64_t>::max();

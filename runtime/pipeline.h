@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "memory/memory_tracker.h"
 #include "runtime/pipeline_fragment.h"
 #include "runtime/run_options.h"
 #include "runtime/sink.h"
@@ -79,8 +80,13 @@ class Pipeline {
   Pipeline();
   const std::shared_ptr<const Schema>& output_schema_pointer() const;
 
-  // Chained stages: the channels between them (declared first: the stages'
-  // sources and sinks refer to them), and the stages before this one.
+  // The run's memory accounting when RunOptions::memory is not given.
+  // Declared first, so destroyed last: emitted batches handed whole to a
+  // sink (Sink::write_owned) or a stage channel stay counted against it
+  // after run() returns, until the sink that keeps them is destroyed.
+  MemoryTracker run_tracker_;
+  // Chained stages: the channels between them (declared before the stages:
+  // the stages' sources and sinks refer to them), and the stages before this one.
   std::vector<std::unique_ptr<StageChannel>> channels_;
   std::vector<std::unique_ptr<Pipeline>> upstream_stages_;
 

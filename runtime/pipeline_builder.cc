@@ -149,6 +149,10 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
     if (stage.sink_ || stage.late_sink_) {
       throw ConfigError(field + ".sink: only the last stage has sinks (an earlier stage writes to the next)");
     }
+    if (stage.output_mode_ != OutputMode::Append) {
+      throw ConfigError(field + ".output_mode: an earlier stage writes append output (each row once) to the "
+                        "next; set the output mode after the last then()");
+    }
     if (i > 0) stage.source_ = channels.back()->make_source(upstream.back()->output_schema_pointer());
     const Source* stage_source = stage.source_.get();
     channels.push_back(std::make_unique<StageChannel>(stage_source));
@@ -156,6 +160,20 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
     upstream.push_back(in_field(field, [&] { return stage.build_stage(); }));
   }
   if (source_) throw ConfigError("source: only the first stage has a source");
+  // A select list or a join writes its rows in the order they were cut
+  // from the source's partitions; a later stage's lateness would then
+  // depend on the cut. Windowed output (an aggregation, a top-N) is in
+  // window order, the same under every cut.
+  for (size_t i = 1; i <= stages_.size(); ++i) {
+    const PipelineBuilder& stage = i < stages_.size() ? *stages_[i] : *this;
+    const PipelineBuilder& previous = *stages_[i - 1];
+    if (stage.event_time_column_ && (!previous.select_.empty() || previous.join_)) {
+      const std::string prefix = i < stages_.size() ? "stages[" + std::to_string(i) + "]: " : "";
+      throw ConfigError(prefix + "event_time: a stage after a select list or a join reads rows in the order they "
+                        "were cut from the source's partitions, so its lateness would depend on the cut; set "
+                        "event time in the first stage");
+    }
+  }
   source_ = channels.back()->make_source(upstream.back()->output_schema_pointer());
   std::unique_ptr<Pipeline> pipeline = build_stage();
   pipeline->channels_ = std::move(channels);

@@ -196,6 +196,14 @@ void append_carried_row(const Batch& from, const std::vector<size_t>& columns, s
 
 }  // namespace
 
+namespace {
+
+// Rewrites `table`'s carried rows to hold only the ranked ones, when most
+// are dropped rows (a long-lived window, e.g. the whole input).
+void compact(TopRows::Table& table, const std::shared_ptr<const Schema>& schema, MemoryTracker* tracker);
+
+}  // namespace
+
 void TopRows::consume(const Batch& batch, const SelectionVector& selection, const int64_t* window_starts,
                       LocalState& local) const {
   const size_t width = spec_.partition_columns.size();
@@ -231,16 +239,12 @@ void TopRows::consume(const Batch& batch, const SelectionVector& selection, cons
     candidate.row = static_cast<uint32_t>(table->carried.column(0).size());
     append_carried_row(batch, spec_.columns, row, table->carried);
     table->live_rows += 1 - insert_candidate(best, spec_.limit, spec_.with_ties, candidate);
+    // Rows ranked out are dropped from a worker's state too, not only at the
+    // combine: e.g. ids arriving in ascending order ranked by id DESC make
+    // every row a candidate for a while.
+    if (table->carried.column(0).size() > 2 * table->live_rows + 4096) compact(*table, carried_schema_, local.tracker);
   }
 }
-
-namespace {
-
-// Rewrites `table`'s carried rows to hold only the ranked ones, when most
-// are dropped rows (a long-lived window, e.g. the whole input).
-void compact(TopRows::Table& table, const std::shared_ptr<const Schema>& schema, MemoryTracker* tracker);
-
-}  // namespace
 
 void TopRows::combine(const std::vector<LocalState*>& locals, GlobalState& global) const {
   std::vector<size_t> all(spec_.columns.size());

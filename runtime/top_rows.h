@@ -53,7 +53,10 @@ struct TopRowsSpec {
 // Output columns: window_start and window_end (with a window), then
 // `columns` under `names`; rows ordered by window start, partition values
 // (NULL last), rank, then stream position: identical under every trigger,
-// cut, thread count and morsel size.
+// cut, thread count and morsel size for a source with one partition. With
+// several, stream positions follow the cut order, so which of the rows tied
+// on every order key ROW_NUMBER keeps, and the order of RANK's ties, may
+// differ between cuts (as StreamJoin's pair order).
 //
 // Execution, with the contract of WindowAggregation:
 //   consume (worker threads, each with its own LocalState): offers the

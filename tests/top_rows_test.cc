@@ -269,6 +269,33 @@ TEST(ChainedStages, WindowCountsThenTheirMaximumEqualTheReference) {
   }
 }
 
+// Rows arriving in ascending order ranked DESC: every row ranks first for a
+// while, so the worker's state must drop ranked-out rows as it goes (not
+// only at the combine) for its memory to stay bounded; the result is the
+// top `limit`.
+TEST(TopRows, AscendingInputRankedDescendingKeepsOnlyTheTop) {
+  std::vector<Row> rows(50'000);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i].ts = static_cast<int64_t>(i);
+    rows[i].part = static_cast<int64_t>(i % 3);
+    rows[i].value = static_cast<int64_t>(i);
+    rows[i].id = static_cast<int64_t>(i);
+  }
+  auto sink = std::make_unique<MemorySink>();
+  const MemorySink* view = sink.get();
+  PipelineBuilder builder;
+  builder.source(std::make_unique<MemorySource>(table_of(rows), "rows"))
+      .top_rows({{"part"}, {"value DESC"}, 2, false, {"part", "id"}})
+      .sink(std::move(sink));
+  RunOptions options;
+  options.threads = 2;
+  options.trigger = {TriggerKind::Once, 0};
+  const auto pipeline = builder.build();
+  pipeline->run(options);
+  EXPECT_EQ(lines_of(*view), (std::vector<std::string>{"0,49998", "0,49995", "1,49999", "1,49996", "2,49997",
+                                                       "2,49994"}));
+}
+
 std::string build_error(const std::function<void(PipelineBuilder&)>& define) {
   std::vector<Row> rows(1);
   PipelineBuilder builder;
@@ -300,6 +327,16 @@ TEST(TopRows, TheBuilderNamesTheFieldAtFault) {
             0u);
   EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.top_rows(good).then().select("value"); }).rfind("select[0]: ", 0), 0u);
   EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.top_rows(good).then().select("id"); }), "");
+  // An earlier stage writes append output; a stage after a select list or a
+  // join cannot set event time (its input's order depends on the cut).
+  EXPECT_EQ(build_error([&](PipelineBuilder& b) {
+              b.output_mode(OutputMode::Update).group_by({"part"}).aggregate("count(*) AS n").then().select("n");
+            }).rfind("stages[0].output_mode: ", 0),
+            0u);
+  EXPECT_EQ(build_error([&](PipelineBuilder& b) {
+              b.select("ts").select("id").then().event_time("ts", 0).tumbling_window(10).aggregate("count(*)");
+            }).rfind("event_time: a stage after a select list", 0),
+            0u);
 }
 
 }  // namespace
