@@ -1,5 +1,6 @@
 #include "cli/pipeline_file.h"
 
+#include <algorithm>
 #include <fstream>
 #include <initializer_list>
 #include <set>
@@ -263,6 +264,10 @@ size_t read_stage(const FieldReader& stage, const std::string& path, PipelineBui
     }
   }
   if (!stage.has("then")) return 1;
+  // Each "then" nests one level deeper; bound the depth (and the recursion).
+  constexpr size_t kMaxStages = 64;
+  const size_t depth = path.empty() ? 1 : 2 + static_cast<size_t>(std::count(path.begin(), path.end(), '.'));
+  if (depth >= kMaxStages) FieldReader::fail(stage.field("then"), "at most 64 stages");
   builder.then();
   const std::string next = under(path, "then");
   return 1 + read_stage(FieldReader(stage.required("then"), next), next, builder);

@@ -436,6 +436,12 @@ TEST_F(CliTest, TopRowsAndChainedStages) {
                                      "then.group_by[0]: unknown column 'nope'",
                                      "aggregates[0]: ", "then.top.limit: expected a positive integer",
                                      "then.sink: unknown field"};
+  // A chain nested deeper than 64 stages is refused, not recursed into.
+  std::string deep = "\"aggregates\": [\"count(*) AS n\"], ";
+  for (int i = 0; i < 70; ++i) deep += "\"then\": {\"aggregates\": [\"count(*) AS n\"], ";
+  deep += "\"where\": \"true\"" + std::string(70, '}') + ",";
+  EXPECT_EQ(run({"run", pipeline({{aggregates, deep}})}), 2) << stderr_text_;
+  EXPECT_NE(stderr_text_.find(".then: at most 64 stages"), std::string::npos) << stderr_text_;
   for (size_t i = 0; i < std::size(expected_messages); ++i) {
     EXPECT_EQ(run({"run", pipeline(bad_cases[i])}), 2) << stderr_text_;
     EXPECT_NE(stderr_text_.find(expected_messages[i]), std::string::npos) << i << ": " << stderr_text_;
