@@ -206,7 +206,7 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_stage() {
     if (*idle_timeout_millis_ <= 0) throw ConfigError("event_time.idle_timeout: must be greater than zero");
   }
 
-  if (join_) return build_join(schema);
+  if (join_) return build_join(schema, event_time);
   if (top_rows_) return build_top_rows(schema, event_time);
   if (!select_.empty()) return build_projection(schema, event_time);
 
@@ -274,16 +274,24 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_stage() {
   }
 
   spec.output_mode = output_mode_;
-  std::unique_ptr<Pipeline> pipeline(new Pipeline());
-  if (where_) {
-    pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });
-  }
+  std::unique_ptr<Pipeline> pipeline = new_pipeline(schema);
   pipeline->aggregation_ = std::make_unique<WindowAggregation>(std::move(spec));
+  pipeline->fragment_.aggregation = pipeline->aggregation_.get();
+  return finish_pipeline(std::move(pipeline), schema, event_time);
+}
+
+std::unique_ptr<Pipeline> PipelineBuilder::new_pipeline(const Schema& schema) const {
+  std::unique_ptr<Pipeline> pipeline(new Pipeline());
+  if (where_) pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });
+  return pipeline;
+}
+
+std::unique_ptr<Pipeline> PipelineBuilder::finish_pipeline(std::unique_ptr<Pipeline> pipeline, const Schema& schema,
+                                                           std::optional<size_t> event_time) {
   pipeline->fragment_.has_event_time = event_time.has_value();
   pipeline->fragment_.event_time_column = event_time.value_or(0);
   pipeline->fragment_.watermark_delay_millis = watermark_delay_millis_;
   pipeline->fragment_.predicate = pipeline->predicate_.get();
-  pipeline->fragment_.aggregation = pipeline->aggregation_.get();
   if (late_sink_) pipeline->fragment_.late_row_schema = late_row_schema(schema);
   pipeline->source_ = std::move(source_);
   pipeline->sink_ = std::move(sink_);
@@ -366,20 +374,10 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_top_rows(const Schema& schema, 
     spec.columns.push_back(item.expression->column_index());
     spec.names.push_back(item.output_name);
   }
-  std::unique_ptr<Pipeline> pipeline(new Pipeline());
-  if (where_) pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });
+  std::unique_ptr<Pipeline> pipeline = new_pipeline(schema);
   pipeline->top_rows_ = in_field("top", [&] { return std::make_unique<TopRows>(source_->schema(), std::move(spec)); });
-  pipeline->fragment_.has_event_time = event_time.has_value();
-  pipeline->fragment_.event_time_column = event_time.value_or(0);
-  pipeline->fragment_.watermark_delay_millis = watermark_delay_millis_;
-  pipeline->fragment_.predicate = pipeline->predicate_.get();
   pipeline->fragment_.top_rows = pipeline->top_rows_.get();
-  if (late_sink_) pipeline->fragment_.late_row_schema = late_row_schema(schema);
-  pipeline->source_ = std::move(source_);
-  pipeline->sink_ = std::move(sink_);
-  pipeline->late_sink_ = std::move(late_sink_);
-  pipeline->idle_timeout_millis_ = idle_timeout_millis_;
-  return pipeline;
+  return finish_pipeline(std::move(pipeline), schema, event_time);
 }
 
 std::unique_ptr<Pipeline> PipelineBuilder::build_projection(const Schema& schema, std::optional<size_t> event_time) {
@@ -404,24 +402,15 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_projection(const Schema& schema
     }
     items.push_back(std::move(item));
   }
-  std::unique_ptr<Pipeline> pipeline(new Pipeline());
-  if (where_) {
-    pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });
-  }
+  std::unique_ptr<Pipeline> pipeline = new_pipeline(schema);
   pipeline->projection_ = std::make_unique<Projection>(std::move(items));
-  pipeline->fragment_.has_event_time = event_time.has_value();
-  pipeline->fragment_.event_time_column = event_time.value_or(0);
-  pipeline->fragment_.watermark_delay_millis = watermark_delay_millis_;
-  pipeline->fragment_.predicate = pipeline->predicate_.get();
   pipeline->fragment_.projection = pipeline->projection_.get();
-  pipeline->source_ = std::move(source_);
-  pipeline->sink_ = std::move(sink_);
+  pipeline = finish_pipeline(std::move(pipeline), schema, event_time);
   pipeline->fragment_.projection_sink = pipeline->sink_.get();
-  pipeline->idle_timeout_millis_ = idle_timeout_millis_;
   return pipeline;
 }
 
-std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema) {
+std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema, std::optional<size_t> event_time) {
   const char* why = "a join writes the pairs of rows it matches; ";
   if (!aggregates_.empty()) throw ConfigError(std::string("join: ") + why + "aggregating them is not supported yet");
   if (!group_by_.empty()) throw ConfigError(std::string("join: ") + why + "grouping them is not supported yet");
@@ -441,7 +430,6 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema) {
   if (output_mode_ != OutputMode::Append) {
     throw ConfigError("output_mode: a join supports append output only (each pair is written once)");
   }
-  std::unique_ptr<Pipeline> pipeline(new Pipeline());
   StreamJoinSpec spec;
   std::array<std::unique_ptr<Expression>, 2> predicates;
   for (size_t side = 0; side < 2; ++side) {
@@ -485,22 +473,13 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema) {
   }
   spec.window_millis = join_window_millis_;
   spec.interval = interval;
-  if (where_) pipeline->predicate_ = in_field("where", [&] { return parse_expression(*where_, schema); });
+  std::unique_ptr<Pipeline> pipeline = new_pipeline(schema);
   pipeline->join_ = in_field("join", [&] { return std::make_unique<StreamJoin>(source_->schema(), std::move(spec)); });
   pipeline->join_predicates_ = std::move(predicates);
-  std::optional<size_t> event_time;
-  if (event_time_column_) event_time = schema.find(*event_time_column_);  // checked by build_stage()
-  pipeline->fragment_.has_event_time = event_time.has_value();
-  pipeline->fragment_.event_time_column = event_time.value_or(0);
-  pipeline->fragment_.watermark_delay_millis = watermark_delay_millis_;
-  pipeline->idle_timeout_millis_ = idle_timeout_millis_;
-  pipeline->fragment_.predicate = pipeline->predicate_.get();
   pipeline->fragment_.join = pipeline->join_.get();
   pipeline->fragment_.join_left_predicate = pipeline->join_predicates_[0].get();
   pipeline->fragment_.join_right_predicate = pipeline->join_predicates_[1].get();
-  pipeline->source_ = std::move(source_);
-  pipeline->sink_ = std::move(sink_);
-  return pipeline;
+  return finish_pipeline(std::move(pipeline), schema, event_time);
 }
 
 }  // namespace weir

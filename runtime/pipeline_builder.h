@@ -161,7 +161,13 @@ class PipelineBuilder {
 
  private:
   std::unique_ptr<Pipeline> build_projection(const Schema& schema, std::optional<size_t> event_time);
-  std::unique_ptr<Pipeline> build_join(const Schema& schema);
+  std::unique_ptr<Pipeline> build_join(const Schema& schema, std::optional<size_t> event_time);
+  // A new pipeline with this stage's filter parsed ("where: ..." errors).
+  std::unique_ptr<Pipeline> new_pipeline(const Schema& schema) const;
+  // Once its operator is set: hands the pipeline this stage's event time,
+  // filter, source, sinks and idle timeout.
+  std::unique_ptr<Pipeline> finish_pipeline(std::unique_ptr<Pipeline> pipeline, const Schema& schema,
+                                            std::optional<size_t> event_time);
   std::unique_ptr<Pipeline> build_top_rows(const Schema& schema, std::optional<size_t> event_time);
   // The tumbling or hopping window set, validated (ConfigError "window...").
   std::optional<TimeWindow> validated_window(std::optional<size_t> event_time) const;

@@ -227,9 +227,8 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
     const JoinKey key{from.keys[arrival.row], from.windows[arrival.row]};
     const bool distinct = side == 0 ? spec_.left_distinct : spec_.right_distinct;
     if (distinct && state.newest[side].contains(key)) continue;  // not the first of its key
-    // Match the other input's rows of this key (newest first; reversed so
-    // the pairs of this row come out oldest first).
-    const size_t first_pair = state.pairs.size();
+    // Match the other input's rows of this key (newest first; emit() sorts
+    // every pair into output order).
     if (const uint32_t* found = state.newest[other].find(key); found != nullptr) {
       for (uint32_t link = *found; link != 0; link = state.previous[other][link - 1]) {
         const uint32_t match = link - 1;
@@ -243,7 +242,6 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
                                static_cast<uint32_t>(partition)});
       }
     }
-    std::reverse(state.pairs.begin() + static_cast<std::ptrdiff_t>(first_pair), state.pairs.end());
     // Keep the row.
     SideRows& kept = state.rows[side];
     const auto row = static_cast<uint32_t>(kept.size());

@@ -210,6 +210,11 @@ void TopRows::consume(const Batch& batch, const SelectionVector& selection, cons
   const size_t keys = spec_.order_by.size();
   Table* table = nullptr;
   int64_t table_start = 0;
+  // Consecutive rows mostly share their window, and often their partition
+  // (always without partition columns): both lookups are skipped then.
+  bool have_partition = false;
+  PartitionKey partition_key;
+  uint32_t partition_index = 0;
   for (size_t i = 0; i < selection.size(); ++i) {
     const uint32_t row = selection[i];
     const int64_t start = window_starts != nullptr ? window_starts[row] : kNoWindowStart;
@@ -218,6 +223,7 @@ void TopRows::consume(const Batch& batch, const SelectionVector& selection, cons
       if (!slot) slot = make_table(local.tracker);
       table = slot.get();
       table_start = start;
+      have_partition = false;
     }
     PartitionKey key;
     for (size_t c = 0; c < width; ++c) {
@@ -228,9 +234,14 @@ void TopRows::consume(const Batch& batch, const SelectionVector& selection, cons
         key.nulls |= static_cast<uint8_t>(1u << c);
       }
     }
-    auto [found, inserted] = table->index.try_emplace(key, static_cast<uint32_t>(table->partitions.size()));
-    if (inserted) table->partitions.push_back({key, {}});
-    std::vector<Candidate>& best = table->partitions[found->second].best;
+    if (!have_partition || !(key == partition_key)) {
+      auto [found, inserted] = table->index.try_emplace(key, static_cast<uint32_t>(table->partitions.size()));
+      if (inserted) table->partitions.push_back({key, {}});
+      partition_key = key;
+      partition_index = found->second;
+      have_partition = true;
+    }
+    std::vector<Candidate>& best = table->partitions[partition_index].best;
     Candidate candidate{{}, batch.first_row_ordinal + row, 0};
     for (size_t k = 0; k < keys; ++k) {
       encode_order_value(batch.column(spec_.order_by[k].column), row, spec_.order_by[k].descending, k, candidate.rank);

@@ -21,6 +21,7 @@
 #include "ingest/memory_sink.h"
 #include "ingest/memory_source.h"
 #include "runtime/pipeline_builder.h"
+#include "tests/memory_sink_lines.h"
 #include "runtime/errors.h"
 
 namespace weir {
@@ -124,23 +125,7 @@ std::vector<std::string> reference(const std::vector<Row>& rows, const JoinOptio
   return lines;
 }
 
-std::vector<std::string> lines_of(const MemorySink& sink) {
-  std::vector<std::string> lines;
-  for (const Batch& batch : sink.batches()) {
-    for (size_t r = 0; r < batch.num_rows(); ++r) {
-      std::string line;
-      for (size_t c = 0; c < batch.num_columns(); ++c) {
-        const Column& column = batch.column(c);
-        std::string cell = !column.is_valid(r) ? "NULL"
-                           : column.type() == DataType::String ? std::string(column.string_at(r))
-                                                               : std::to_string(column.int64_data()[r]);
-        line += (c > 0 ? "," : "") + cell;
-      }
-      lines.push_back(line);
-    }
-  }
-  return lines;
-}
+std::vector<std::string> lines_of(const MemorySink& sink) { return testing::sink_lines(sink); }
 
 // Runs body(0..count-1) on two threads, each taking every other index.
 void two_thread_parallel_for(size_t count, const std::function<void(size_t)>& body) {

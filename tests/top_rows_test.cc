@@ -17,6 +17,7 @@
 #include "ingest/memory_source.h"
 #include "runtime/errors.h"
 #include "runtime/pipeline_builder.h"
+#include "tests/memory_sink_lines.h"
 
 namespace weir {
 namespace {
@@ -47,24 +48,7 @@ std::shared_ptr<Batch> table_of(const std::vector<Row>& rows) {
   return batch;
 }
 
-std::string cell(const Column& column, size_t row) {
-  if (!column.is_valid(row)) return "NULL";
-  if (column.type() == DataType::Float64) return std::to_string(column.float64_data()[row]);
-  if (column.type() == DataType::String) return std::string(column.string_at(row));
-  return std::to_string(column.int64_data()[row]);
-}
-
-std::vector<std::string> lines_of(const MemorySink& sink) {
-  std::vector<std::string> lines;
-  for (const Batch& batch : sink.batches()) {
-    for (size_t r = 0; r < batch.num_rows(); ++r) {
-      std::string line;
-      for (size_t c = 0; c < batch.num_columns(); ++c) line += (c ? "," : "") + cell(batch.column(c), r);
-      lines.push_back(line);
-    }
-  }
-  return lines;
-}
+std::vector<std::string> lines_of(const MemorySink& sink) { return testing::sink_lines(sink); }
 
 struct Case {
   std::optional<int64_t> size;  // none: no window
