@@ -6,6 +6,21 @@
 #include <algorithm>
 
 namespace weir {
+namespace {
+
+// mimalloc returns freed pages to the kernel 25 ms after they are freed by
+// default; a run that frees and reallocates large buffers every epoch
+// (a join's state, emitted batches) then pays a page fault for every 4 KiB
+// it touches again. Freed memory is kept for a second instead (MIMALLOC_
+// DECOMMIT_DELAY in the environment still overrides it). Nexmark q9 at 10M
+// events, 2 threads: 11.2 s and 550K page faults -> 7.1-9.2 s and 188K
+// (docs/performance.md, session 9).
+const bool decommit_delay_set = [] {
+  mi_option_set_default(mi_option_decommit_delay, 1000);
+  return true;
+}();
+
+}  // namespace
 
 void* allocate_maybe_huge(size_t bytes, size_t alignment) {
   if (bytes < kHugePageBytes) {

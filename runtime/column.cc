@@ -93,12 +93,22 @@ void Column::view_rows(const Column& source, size_t first_row, size_t rows) {
 void Column::append_rows(const Column& source, size_t first_row, size_t rows) {
   WEIR_CHECK(source.type_ == type_ && first_row + rows <= source.size_);
   if (type_ == DataType::String) {
-    reserve(size_ + rows);
-    for (size_t row = first_row; row < first_row + rows; ++row) {
-      if (source.is_valid(row)) {
-        append_string(source.string_at(row));
-      } else {
-        append_null();
+    // The rows' bytes are one block: copied at once, offsets rebased.
+    const size_t base = size_;
+    const int64_t* from_offsets = source.string_offsets() + first_row;
+    const int64_t first_byte = from_offsets[0];
+    const auto block = static_cast<size_t>(from_offsets[rows] - first_byte);
+    const int64_t start = offsets_.as<int64_t>()[base];
+    bytes_.resize(static_cast<size_t>(start) + block);
+    if (block > 0) std::memcpy(bytes_.data() + start, source.string_bytes() + first_byte, block);
+    offsets_.resize((base + rows + 1) * sizeof(int64_t));
+    int64_t* offsets = offsets_.as<int64_t>() + base + 1;
+    for (size_t i = 0; i < rows; ++i) offsets[i] = start + (from_offsets[i + 1] - first_byte);
+    size_ = base + rows;
+    grow_validity(size_);
+    if (source.null_count_ > 0) {
+      for (size_t i = 0; i < rows; ++i) {
+        if (!source.is_valid(first_row + i)) set_null(base + i);
       }
     }
     return;
@@ -138,6 +148,59 @@ void Column::append_null() {
       break;
   }
   set_null(size_ - 1);
+}
+
+void Column::append_gathered(const Column* const* sources, const uint32_t* which, const uint32_t* rows,
+                             size_t count) {
+  auto source_of = [&](size_t i) -> const Column& { return *sources[which != nullptr ? which[i] : 0]; };
+  const size_t base = size_;
+  bool any_nulls = false;
+  if (type_ == DataType::String) {
+    size_t bytes = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const Column& from = source_of(i);
+      WEIR_CHECK(from.type_ == type_);
+      const int64_t* from_offsets = from.string_offsets();
+      bytes += static_cast<size_t>(from_offsets[rows[i] + 1] - from_offsets[rows[i]]);
+      any_nulls = any_nulls || from.null_count_ > 0;
+    }
+    const int64_t start = offsets_.as<int64_t>()[base];
+    bytes_.resize(static_cast<size_t>(start) + bytes);
+    offsets_.resize((base + count + 1) * sizeof(int64_t));
+    int64_t* offsets = offsets_.as<int64_t>() + base + 1;
+    char* to = reinterpret_cast<char*>(bytes_.data());
+    int64_t end = start;
+    for (size_t i = 0; i < count; ++i) {
+      const Column& from = source_of(i);
+      const int64_t* from_offsets = from.string_offsets();
+      const int64_t begin = from_offsets[rows[i]];
+      const auto length = static_cast<size_t>(from_offsets[rows[i] + 1] - begin);
+      if (length > 0) std::memcpy(to + end, from.string_bytes() + begin, length);
+      end += static_cast<int64_t>(length);
+      offsets[i] = end;
+    }
+  } else {
+    const size_t width = value_width();
+    values_.resize((base + count) * width);
+    uint8_t* to = values_.data() + base * width;
+    for (size_t i = 0; i < count; ++i) {
+      const Column& from = source_of(i);
+      WEIR_CHECK(from.type_ == type_);
+      any_nulls = any_nulls || from.null_count_ > 0;
+      if (width == sizeof(int64_t)) {
+        reinterpret_cast<int64_t*>(to)[i] = from.values_.as<int64_t>()[rows[i]];
+      } else {
+        std::memcpy(to + i * width, from.values_.data() + rows[i] * width, width);
+      }
+    }
+  }
+  size_ = base + count;
+  grow_validity(size_);
+  if (any_nulls) {
+    for (size_t i = 0; i < count; ++i) {
+      if (!source_of(i).is_valid(rows[i])) set_null(base + i);
+    }
+  }
 }
 
 void Column::append_scattered(const Column& source, const uint64_t* present, size_t rows) {

@@ -76,6 +76,16 @@ class Column {
   // Appends rows [first_row, first_row + rows) of `source` (same type).
   void append_rows(const Column& source, size_t first_row, size_t rows);
 
+  // Appends `count` rows: row i is row rows[i] of *sources[which[i]] (all
+  // of this column's type; `which` may be null when there is one source).
+  // Gathers rows picked across batches (a join's pairs, a state's kept
+  // rows) with one sizing per call: no per-row reallocation checks.
+  void append_gathered(const Column* const* sources, const uint32_t* which, const uint32_t* rows, size_t count);
+  void append_selected(const Column& source, const uint32_t* rows, size_t count) {
+    const Column* one = &source;
+    append_gathered(&one, nullptr, rows, count);
+  }
+
   // Appends `rows` rows: row r takes the next row of `source` (same type;
   // source rows 0, 1, ... in order) when bit r of `present` (bit r % 64 of
   // word r / 64) is set, and is NULL otherwise. Builds a column of a union

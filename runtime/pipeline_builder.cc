@@ -32,6 +32,54 @@ auto in_field(const std::string& field, Function&& function) {
   }
 }
 
+// One top.order_by entry: "column", "column ASC" or "column DESC".
+struct OrderByText {
+  std::string column;
+  bool descending = false;
+};
+
+OrderByText parse_order_by(const std::string& text) {
+  OrderByText order{text, false};
+  const size_t space = text.find_last_of(' ');
+  if (space != std::string::npos) {
+    std::string direction = text.substr(space + 1);
+    for (char& c : direction) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (direction != "ASC" && direction != "DESC") {
+      throw ConfigError("expected \"column\", \"column ASC\" or \"column DESC\", got '" + text + "'");
+    }
+    order.descending = direction == "DESC";
+    order.column = text.substr(0, text.find_last_not_of(' ', space) + 1);
+  }
+  return order;
+}
+
+// When the stage after a join only ranks its rows (a top-N without a
+// filter or a window), tells the join to write only the pairs that can
+// rank (StreamJoin::keep_only_ranked_pairs): the next stage's result is the
+// same, and the other pairs are never materialized. Any problem with the
+// next stage's clause is left for its own build to report.
+void push_down_ranking(const TopRowsClause& clause, StreamJoin& join) {
+  const Schema& schema = *join.output_schema();
+  TopRowsSpec spec;
+  for (const std::string& name : clause.partition_by) {
+    const auto column = schema.find(name);
+    if (!column) return;
+    spec.partition_columns.push_back(*column);
+  }
+  try {
+    for (const std::string& text : clause.order_by) {
+      const OrderByText order = parse_order_by(text);
+      const auto column = schema.find(order.column);
+      if (!column) return;
+      spec.order_by.push_back({*column, order.descending});
+    }
+    spec.limit = clause.limit;
+    spec.with_ties = clause.with_ties;
+    join.keep_only_ranked_pairs(spec);
+  } catch (const ConfigError&) {
+  }
+}
+
 }  // namespace
 
 PipelineBuilder::PipelineBuilder() = default;
@@ -157,6 +205,11 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
     const Source* stage_source = stage.source_.get();
     channels.push_back(std::make_unique<StageChannel>(stage_source));
     stage.sink_ = channels.back()->make_sink();
+    const PipelineBuilder& next = i + 1 < stages_.size() ? *stages_[i + 1] : *this;
+    if (next.top_rows_ && !next.where_ && !next.event_time_column_ && !next.window_size_millis_ &&
+        !next.session_gap_millis_) {
+      stage.ranked_by_next_stage_ = next.top_rows_;
+    }
     upstream.push_back(in_field(field, [&] { return stage.build_stage(); }));
   }
   if (source_) throw ConfigError("source: only the first stage has a source");
@@ -349,19 +402,8 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_top_rows(const Schema& schema, 
   }
   for (size_t i = 0; i < clause.order_by.size(); ++i) {
     const std::string field = "top.order_by[" + std::to_string(i) + "]";
-    std::string name = clause.order_by[i];
-    bool descending = false;
-    const size_t space = name.find_last_of(' ');
-    if (space != std::string::npos) {
-      std::string direction = name.substr(space + 1);
-      for (char& c : direction) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      if (direction != "ASC" && direction != "DESC") {
-        throw ConfigError(field + ": expected \"column\", \"column ASC\" or \"column DESC\", got '" + name + "'");
-      }
-      descending = direction == "DESC";
-      name = name.substr(0, name.find_last_not_of(' ', space) + 1);
-    }
-    spec.order_by.push_back({column_of(field, name), descending});
+    const OrderByText order = in_field(field, [&] { return parse_order_by(clause.order_by[i]); });
+    spec.order_by.push_back({column_of(field, order.column), order.descending});
   }
   spec.limit = clause.limit;
   spec.with_ties = clause.with_ties;
@@ -475,6 +517,7 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema, std:
   spec.interval = interval;
   std::unique_ptr<Pipeline> pipeline = new_pipeline(schema);
   pipeline->join_ = in_field("join", [&] { return std::make_unique<StreamJoin>(source_->schema(), std::move(spec)); });
+  if (ranked_by_next_stage_) push_down_ranking(*ranked_by_next_stage_, *pipeline->join_);
   pipeline->join_predicates_ = std::move(predicates);
   pipeline->fragment_.join = pipeline->join_.get();
   pipeline->fragment_.join_left_predicate = pipeline->join_predicates_[0].get();

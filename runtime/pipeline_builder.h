@@ -190,6 +190,8 @@ class PipelineBuilder {
   std::optional<std::pair<JoinInput, JoinInput>> join_;
   std::optional<int64_t> join_window_millis_;
   std::optional<TopRowsClause> top_rows_;
+  // Set by build() on a stage whose next stage only ranks its rows.
+  std::optional<TopRowsClause> ranked_by_next_stage_;
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<Sink> late_sink_;
   OutputMode output_mode_ = OutputMode::Append;

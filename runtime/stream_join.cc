@@ -23,15 +23,6 @@ int64_t window_start_of(int64_t t, int64_t size) {
                                                       : static_cast<int64_t>(start);
 }
 
-// Appends row `row` of `from` (key, window, ordinal, carried columns) to
-// `to`'s rows.
-void append_row(const Batch& from, const std::vector<size_t>& columns, const JoinKey& key, uint64_t ordinal,
-                uint32_t row, StreamJoin::SideRows& to) {
-  to.keys.push_back(key.key);
-  to.windows.push_back(key.window);
-  to.ordinals.push_back(ordinal);
-  for (size_t c = 0; c < columns.size(); ++c) to.carried.column(c).append_rows(from.column(columns[c]), row, 1);
-}
 
 }  // namespace
 
@@ -134,7 +125,59 @@ StreamJoin::StreamJoin(std::shared_ptr<const Schema> input, StreamJoinSpec spec)
   output_schema_ = std::make_shared<const Schema>(std::move(output));
 }
 
+// The top-N of the next stage, run over narrow batches of each emit's pairs:
+// the ranked output columns (sources[j]: side and carried column of narrow
+// column j), then the pair's index in the emit.
+struct StreamJoin::PairRanking {
+  std::shared_ptr<const Schema> narrow_schema;
+  std::vector<std::pair<size_t, size_t>> sources;
+  std::unique_ptr<TopRows> top;
+};
+
 StreamJoin::~StreamJoin() = default;
+
+bool StreamJoin::keep_only_ranked_pairs(const TopRowsSpec& ranking) {
+  if (ranking.window) return false;
+  const size_t first = spec_.window_millis ? 2 : 0;  // window_start, window_end
+  auto built = std::make_unique<PairRanking>();
+  std::vector<Field> fields;
+  std::vector<size_t> narrow_of_output(output_schema_->size(), SIZE_MAX);
+  auto narrow_column = [&](size_t output) -> std::optional<size_t> {
+    if (output < first || output >= output_schema_->size()) return std::nullopt;
+    if (narrow_of_output[output] == SIZE_MAX) {
+      const size_t carried = output - first;
+      const size_t side = carried < spec_.left_columns.size() ? 0 : 1;
+      built->sources.emplace_back(side, side == 0 ? carried : carried - spec_.left_columns.size());
+      narrow_of_output[output] = fields.size();
+      fields.push_back(output_schema_->field(output));
+    }
+    return narrow_of_output[output];
+  };
+  TopRowsSpec narrow;
+  narrow.limit = ranking.limit;
+  narrow.with_ties = ranking.with_ties;
+  for (const size_t column : ranking.partition_columns) {
+    const auto j = narrow_column(column);
+    if (!j) return false;
+    narrow.partition_columns.push_back(*j);
+  }
+  for (const TopRowsSpec::OrderKey& key : ranking.order_by) {
+    const auto j = narrow_column(key.column);
+    if (!j) return false;
+    narrow.order_by.push_back({*j, key.descending});
+  }
+  std::string index_name = "pair";
+  while (std::any_of(fields.begin(), fields.end(), [&](const Field& field) { return field.name == index_name; })) {
+    index_name += '_';
+  }
+  narrow.columns = {fields.size()};
+  narrow.names = {index_name};
+  fields.push_back({index_name, DataType::Int64});
+  built->narrow_schema = std::make_shared<const Schema>(std::move(fields));
+  built->top = std::make_unique<TopRows>(built->narrow_schema, std::move(narrow));
+  pair_ranking_ = std::move(built);
+  return true;
+}
 
 std::unique_ptr<StreamJoin::LocalState> StreamJoin::make_local_state(MemoryTracker* tracker) const {
   auto local = std::make_unique<LocalState>();
@@ -166,17 +209,31 @@ void StreamJoin::consume(const Batch& batch, const uint32_t* left_rows, size_t l
     const Column* time = timed ? &batch.column(time_columns[side]) : nullptr;
     const Column* until = spec_.interval && until_columns[side] ? &batch.column(*until_columns[side]) : time;
     const auto& columns = side == 0 ? spec_.left_columns : spec_.right_columns;
+    // The rows of each partition, their carried columns copied per
+    // partition afterwards (one sizing per column, not per row).
+    std::array<std::vector<uint32_t>, kPartitions> picked;
     for (size_t i = 0; i < counts[side]; ++i) {
       const uint32_t row = rows[side][i];
       if (!key.is_valid(row) || (time != nullptr && (!time->is_valid(row) || !until->is_valid(row)))) continue;
       const JoinKey join_key{key.int64_data()[row], spec_.window_millis
                                                         ? window_start_of(time->int64_data()[row], *spec_.window_millis)
                                                         : 0};
-      SideRows& to = *local.parts[partition_of(join_key)][side];
-      append_row(batch, columns, join_key, batch.first_row_ordinal + row, row, to);
+      const size_t partition = partition_of(join_key);
+      SideRows& to = *local.parts[partition][side];
+      to.keys.push_back(join_key.key);
+      to.windows.push_back(join_key.window);
+      to.ordinals.push_back(batch.first_row_ordinal + row);
       if (spec_.interval) {
         to.lows.push_back(time->int64_data()[row]);
         to.highs.push_back(until->int64_data()[row]);
+      }
+      picked[partition].push_back(row);
+    }
+    for (size_t p = 0; p < kPartitions; ++p) {
+      if (picked[p].empty()) continue;
+      Batch& carried = local.parts[p][side]->carried;
+      for (size_t c = 0; c < columns.size(); ++c) {
+        carried.column(c).append_selected(batch.column(columns[c]), picked[p].data(), picked[p].size());
       }
     }
   }
@@ -220,6 +277,8 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
                          arrivals.begin() + static_cast<std::ptrdiff_t>(run_ends[run]), before);
     }
   }
+  std::array<std::vector<uint32_t>, 2> kept_from;  // per side: local state and row of each kept row
+  std::array<std::vector<uint32_t>, 2> kept_rows;
   for (const Arrival& arrival : arrivals) {
     const uint8_t side = arrival.side;
     const uint8_t other = 1 - side;
@@ -252,13 +311,22 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
       kept.lows.push_back(from.lows[arrival.row]);
       kept.highs.push_back(from.highs[arrival.row]);
     }
-    for (size_t c = 0; c < kept.carried.num_columns(); ++c) {
-      kept.carried.column(c).append_rows(from.carried.column(c), arrival.row, 1);
-    }
+    kept_from[side].push_back(arrival.local);
+    kept_rows[side].push_back(arrival.row);
     bool inserted = false;
     uint32_t& newest = state.newest[side].find_or_insert(key, &inserted);
     state.previous[side].push_back(inserted ? 0 : newest);
     newest = row + 1;
+  }
+  // The kept rows' carried values, one column at a time.
+  std::vector<const Column*> sources(locals.size());
+  for (size_t side = 0; side < 2; ++side) {
+    Batch& carried = state.rows[side].carried;
+    for (size_t c = 0; c < carried.num_columns(); ++c) {
+      for (size_t l = 0; l < locals.size(); ++l) sources[l] = &locals[l]->parts[partition][side]->carried.column(c);
+      carried.column(c).append_gathered(sources.data(), kept_from[side].data(), kept_rows[side].data(),
+                                        kept_rows[side].size());
+    }
   }
 }
 
@@ -297,6 +365,7 @@ void StreamJoin::expire(GlobalState& global, int64_t watermark, const ParallelFo
     for (size_t side = 0; side < 2; ++side) {
       SideRows& old_rows = state.rows[side];
       SideRows kept(carried_schemas_[side], state.tracker);
+      std::vector<uint32_t> kept_rows;
       auto& newest = state.newest[side];
       auto& previous = state.previous[side];
       newest.clear();
@@ -310,13 +379,14 @@ void StreamJoin::expire(GlobalState& global, int64_t watermark, const ParallelFo
         kept.ordinals.push_back(old_rows.ordinals[r]);
         kept.lows.push_back(old_rows.lows[r]);
         kept.highs.push_back(old_rows.highs[r]);
-        for (size_t c = 0; c < kept.carried.num_columns(); ++c) {
-          kept.carried.column(c).append_rows(old_rows.carried.column(c), r, 1);
-        }
+        kept_rows.push_back(static_cast<uint32_t>(r));
         bool inserted = false;
         uint32_t& newest_row = newest.find_or_insert(key, &inserted);
         previous.push_back(inserted ? 0 : newest_row);
         newest_row = row + 1;
+      }
+      for (size_t c = 0; c < kept.carried.num_columns(); ++c) {
+        kept.carried.column(c).append_selected(old_rows.carried.column(c), kept_rows.data(), kept_rows.size());
       }
       old_rows = std::move(kept);
     }
@@ -332,7 +402,7 @@ void StreamJoin::expire(GlobalState& global, int64_t watermark, const ParallelFo
 namespace {
 
 // Appends, for each of `count` pairs, the value of carried column `column`
-// of the pair's `side` row: one pass per column, strings reserved at once.
+// of the pair's `side` row.
 void gather_column(const std::vector<std::unique_ptr<StreamJoin::PartitionState>>& partitions,
                    const StreamJoin::Pair* pairs, size_t count, size_t side, size_t column, Column& to);
 
@@ -346,6 +416,7 @@ uint64_t StreamJoin::emit(GlobalState& global, Sink& sink, MemoryTracker* tracke
     pairs.insert(pairs.end(), partition->pairs.begin(), partition->pairs.end());
   }
   std::sort(pairs.begin(), pairs.end());
+  if (pair_ranking_) keep_ranked_pairs(global, pairs, tracker, parallel_for);
   const size_t first = spec_.window_millis ? 2 : 0;  // window_start, window_end
   const size_t widths[2] = {spec_.left_columns.size(), spec_.right_columns.size()};
   // Output batches of kOutputBatchRows pairs, built in waves on the workers
@@ -395,40 +466,81 @@ uint64_t StreamJoin::emit(GlobalState& global, Sink& sink, MemoryTracker* tracke
 
 namespace {
 
+// Collects the pair indices TopRows::emit writes (its one column).
+class PairIndexSink final : public Sink {
+ public:
+  explicit PairIndexSink(std::vector<size_t>& indices) : indices_(indices) {}
+  void open(std::shared_ptr<const Schema>) override {}
+  void write(const Batch& batch) override {
+    const int64_t* values = batch.column(0).int64_data();
+    for (size_t r = 0; r < batch.num_rows(); ++r) indices_.push_back(static_cast<size_t>(values[r]));
+  }
+  void commit_epoch(uint64_t) override {}
+  void finish() override {}
+  void abort() noexcept override {}
+  std::string describe() const override { return "join pair ranking"; }
+
+ private:
+  std::vector<size_t>& indices_;
+};
+
+}  // namespace
+
+void StreamJoin::keep_ranked_pairs(GlobalState& global, std::vector<Pair>& pairs, MemoryTracker* tracker,
+                                   const ParallelFor& parallel_for) const {
+  const PairRanking& ranking = *pair_ranking_;
+  const size_t chunks = (pairs.size() + kOutputBatchRows - 1) / kOutputBatchRows;
+  std::vector<std::unique_ptr<TopRows::LocalState>> locals(chunks);
+  // Each chunk's ranked columns gathered into a narrow batch and ranked on a
+  // worker; a pair's stream position is its index (the next stage's order).
+  auto rank_chunk = [&](size_t chunk) {
+    const size_t begin = chunk * kOutputBatchRows;
+    const size_t count = std::min(pairs.size() - begin, kOutputBatchRows);
+    Batch narrow(ranking.narrow_schema, tracker);
+    for (size_t j = 0; j < ranking.sources.size(); ++j) {
+      gather_column(global.partitions, pairs.data() + begin, count, ranking.sources[j].first,
+                    ranking.sources[j].second, narrow.column(j));
+    }
+    Column& index = narrow.column(ranking.sources.size());
+    index.resize_fixed(count);
+    for (size_t i = 0; i < count; ++i) index.int64_data()[i] = static_cast<int64_t>(begin + i);
+    narrow.set_num_rows(count);
+    narrow.first_row_ordinal = begin;
+    SelectionVector all(tracker);
+    all.select_all(count);
+    locals[chunk] = ranking.top->make_local_state(tracker);
+    ranking.top->consume(narrow, all, nullptr, *locals[chunk]);
+  };
+  if (parallel_for && chunks > 1) {
+    parallel_for(chunks, rank_chunk);
+  } else {
+    for (size_t chunk = 0; chunk < chunks; ++chunk) rank_chunk(chunk);
+  }
+  std::vector<TopRows::LocalState*> local_pointers;
+  for (const auto& local : locals) local_pointers.push_back(local.get());
+  const std::unique_ptr<TopRows::GlobalState> ranked = ranking.top->make_global_state(tracker);
+  ranking.top->combine(local_pointers, *ranked);
+  std::vector<size_t> kept;
+  PairIndexSink sink(kept);
+  ranking.top->emit(*ranked, std::numeric_limits<int64_t>::max(), sink, tracker);
+  std::sort(kept.begin(), kept.end());
+  for (size_t i = 0; i < kept.size(); ++i) pairs[i] = pairs[kept[i]];
+  pairs.resize(kept.size());
+}
+
+namespace {
+
 void gather_column(const std::vector<std::unique_ptr<StreamJoin::PartitionState>>& partitions,
                    const StreamJoin::Pair* pairs, size_t count, size_t side, size_t column, Column& to) {
-  auto source = [&](const StreamJoin::Pair& pair) -> const Column& {
-    return partitions[pair.partition]->rows[side].carried.column(column);
-  };
-  auto row = [&](const StreamJoin::Pair& pair) -> size_t { return side == 0 ? pair.left_row : pair.right_row; };
-  const DataType type = to.type();
-  if (type == DataType::String) {
-    size_t bytes = 0;
-    for (size_t i = 0; i < count; ++i) bytes += source(pairs[i]).string_at(row(pairs[i])).size();
-    to.reserve(to.size() + count, bytes);
-    for (size_t i = 0; i < count; ++i) {
-      const Column& from = source(pairs[i]);
-      const size_t r = row(pairs[i]);
-      if (from.is_valid(r)) {
-        to.append_string(from.string_at(r));
-      } else {
-        to.append_null();
-      }
-    }
-  } else if (is_int64_backed(type) || type == DataType::Float64) {
-    // Both 8 bytes wide: copied as int64 bits.
-    const size_t base = to.size();
-    to.resize_fixed(base + count);
-    int64_t* values = to.int64_data() + base;
-    for (size_t i = 0; i < count; ++i) {
-      const Column& from = source(pairs[i]);
-      const size_t r = row(pairs[i]);
-      values[i] = from.int64_data()[r];
-      if (!from.is_valid(r)) to.set_null(base + i);
-    }
-  } else {
-    for (size_t i = 0; i < count; ++i) to.append_rows(source(pairs[i]), row(pairs[i]), 1);
+  std::array<const Column*, StreamJoin::kPartitions> sources;
+  for (size_t p = 0; p < partitions.size(); ++p) sources[p] = &partitions[p]->rows[side].carried.column(column);
+  std::vector<uint32_t> which(count);
+  std::vector<uint32_t> rows(count);
+  for (size_t i = 0; i < count; ++i) {
+    which[i] = pairs[i].partition;
+    rows[i] = side == 0 ? pairs[i].left_row : pairs[i].right_row;
   }
+  to.append_gathered(sources.data(), which.data(), rows.data(), count);
 }
 
 }  // namespace

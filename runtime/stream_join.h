@@ -13,6 +13,7 @@
 #include "runtime/parallel_for.h"
 #include "runtime/schema.h"
 #include "runtime/sink.h"
+#include "runtime/top_rows.h"
 
 namespace weir {
 
@@ -144,6 +145,19 @@ class StreamJoin {
   uint64_t emit(GlobalState& global, Sink& sink, MemoryTracker* tracker,
                 const ParallelFor& parallel_for = nullptr) const;
 
+  // Set by the pipeline builder when the next stage does nothing but rank
+  // this join's rows with a top-N (no filter, no window): `ranking` is that
+  // stage's TopRowsSpec over this join's output columns (its `columns` are
+  // ignored). emit() then writes, of each emit's pairs, only those that
+  // rank within the limit among the pairs of the same emit, in their order.
+  // A pair ranked out there is ranked out among everything the next stage
+  // sees (rows of other epochs only add competitors, and the next stage
+  // breaks ties by stream position, which follows the pairs' order), so its
+  // result is unchanged, and the columns of the dropped pairs are never
+  // copied. Returns false, changing nothing, when `ranking` names
+  // window_start or window_end; throws ConfigError when TopRows would.
+  bool keep_only_ranked_pairs(const TopRowsSpec& ranking);
+
   // Rows kept in the state (both inputs), for summaries and tests.
   static uint64_t state_rows(const GlobalState& global);
 
@@ -151,12 +165,17 @@ class StreamJoin {
   struct Pair;
 
  private:
+  struct PairRanking;
+  // Keeps, of `pairs` (in output order), those that pair_ranking_ keeps.
+  void keep_ranked_pairs(GlobalState& global, std::vector<Pair>& pairs, MemoryTracker* tracker,
+                         const ParallelFor& parallel_for) const;
   void combine_partition(const std::vector<LocalState*>& locals, size_t partition, PartitionState& state) const;
 
   std::shared_ptr<const Schema> input_;
   StreamJoinSpec spec_;
   std::array<std::shared_ptr<const Schema>, 2> carried_schemas_;  // per side
   std::shared_ptr<const Schema> output_schema_;
+  std::unique_ptr<PairRanking> pair_ranking_;  // see keep_only_ranked_pairs
 };
 
 }  // namespace weir
