@@ -51,7 +51,7 @@ struct StreamJoin::PartitionState {
   // the row of the same key before r, + 1 (0: none).
   std::array<JoinKeyIndex, 2> newest;
   std::array<std::vector<uint32_t>, 2> previous;
-  std::vector<Pair> pairs;  // the last combine's, in output order
+  std::vector<Pair> pairs;  // the last combine's, in output order (sorted)
   size_t rows_after_compaction = 0;  // both sides, after the last expire() compaction
 };
 
@@ -286,8 +286,9 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
     const JoinKey key{from.keys[arrival.row], from.windows[arrival.row]};
     const bool distinct = side == 0 ? spec_.left_distinct : spec_.right_distinct;
     if (distinct && state.newest[side].contains(key)) continue;  // not the first of its key
-    // Match the other input's rows of this key (newest first; emit() sorts
-    // every pair into output order).
+    // Match the other input's rows of this key (newest first, then reversed
+    // into output order).
+    const size_t first_pair = state.pairs.size();
     if (const uint32_t* found = state.newest[other].find(key); found != nullptr) {
       for (uint32_t link = *found; link != 0; link = state.previous[other][link - 1]) {
         const uint32_t match = link - 1;
@@ -301,6 +302,7 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
                                static_cast<uint32_t>(partition)});
       }
     }
+    std::reverse(state.pairs.begin() + static_cast<std::ptrdiff_t>(first_pair), state.pairs.end());
     // Keep the row.
     SideRows& kept = state.rows[side];
     const auto row = static_cast<uint32_t>(kept.size());
@@ -318,6 +320,9 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
     state.previous[side].push_back(inserted ? 0 : newest);
     newest = row + 1;
   }
+  // A row in both inputs makes two arrivals whose pairs interleave in
+  // output order: sort then (emit() merges the partitions' sorted runs).
+  if (!std::is_sorted(state.pairs.begin(), state.pairs.end())) std::sort(state.pairs.begin(), state.pairs.end());
   // The kept rows' carried values, one column at a time.
   std::vector<const Column*> sources(locals.size());
   for (size_t side = 0; side < 2; ++side) {
@@ -410,12 +415,32 @@ void gather_column(const std::vector<std::unique_ptr<StreamJoin::PartitionState>
 
 uint64_t StreamJoin::emit(GlobalState& global, Sink& sink, MemoryTracker* tracker,
                           const ParallelFor& parallel_for) const {
-  // Each partition's pairs are in output order: merge them.
+  // Each partition's pairs are in output order: merge the runs pairwise,
+  // the merges of one level on the workers.
   std::vector<Pair> pairs;
+  std::vector<size_t> run_ends;
   for (const auto& partition : global.partitions) {
     pairs.insert(pairs.end(), partition->pairs.begin(), partition->pairs.end());
+    if (!partition->pairs.empty()) run_ends.push_back(pairs.size());
   }
-  std::sort(pairs.begin(), pairs.end());
+  while (run_ends.size() > 1) {
+    const size_t merges = run_ends.size() / 2;
+    auto merge = [&](size_t m) {
+      const size_t begin = 2 * m == 0 ? 0 : run_ends[2 * m - 1];
+      std::inplace_merge(pairs.begin() + static_cast<std::ptrdiff_t>(begin),
+                         pairs.begin() + static_cast<std::ptrdiff_t>(run_ends[2 * m]),
+                         pairs.begin() + static_cast<std::ptrdiff_t>(run_ends[2 * m + 1]));
+    };
+    if (parallel_for && merges > 1) {
+      parallel_for(merges, merge);
+    } else {
+      for (size_t m = 0; m < merges; ++m) merge(m);
+    }
+    std::vector<size_t> merged_ends;
+    for (size_t r = 1; r < run_ends.size(); r += 2) merged_ends.push_back(run_ends[r]);
+    if (run_ends.size() % 2 == 1) merged_ends.push_back(run_ends.back());
+    run_ends = std::move(merged_ends);
+  }
   if (pair_ranking_) keep_ranked_pairs(global, pairs, tracker, parallel_for);
   const size_t first = spec_.window_millis ? 2 : 0;  // window_start, window_end
   const size_t widths[2] = {spec_.left_columns.size(), spec_.right_columns.size()};

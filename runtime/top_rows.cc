@@ -258,24 +258,28 @@ void TopRows::consume(const Batch& batch, const SelectionVector& selection, cons
 }
 
 void TopRows::combine(const std::vector<LocalState*>& locals, GlobalState& global) const {
-  std::vector<size_t> all(spec_.columns.size());
-  for (size_t c = 0; c < all.size(); ++c) all[c] = c;
+  std::vector<uint32_t> taken;  // rows of a local table taken into the global one, in order
   for (LocalState* local : locals) {
     for (auto& [start, from] : local->windows) {
       std::unique_ptr<Table>& slot = global.windows[start];
       if (!slot) slot = make_table(global.tracker);
       Table& to = *slot;
+      const size_t base = to.carried.column(0).size();
+      taken.clear();
       for (const Table::Partition& partition : from->partitions) {
         auto [found, inserted] = to.index.try_emplace(partition.key, static_cast<uint32_t>(to.partitions.size()));
         if (inserted) to.partitions.push_back({partition.key, {}});
         std::vector<Candidate>& best = to.partitions[found->second].best;
         for (Candidate candidate : partition.best) {
           if (!would_keep(best, spec_.limit, spec_.with_ties, candidate.rank, candidate.ordinal)) continue;
-          const uint32_t from_row = candidate.row;
-          candidate.row = static_cast<uint32_t>(to.carried.column(0).size());
-          append_carried_row(from->carried, all, from_row, to.carried);
+          taken.push_back(candidate.row);
+          candidate.row = static_cast<uint32_t>(base + taken.size() - 1);
           to.live_rows += 1 - insert_candidate(best, spec_.limit, spec_.with_ties, candidate);
         }
+      }
+      // The taken rows' values, one column at a time.
+      for (size_t c = 0; c < to.carried.num_columns(); ++c) {
+        to.carried.column(c).append_selected(from->carried.column(c), taken.data(), taken.size());
       }
       if (to.carried.column(0).size() > 2 * to.live_rows + 4096) compact(to, carried_schema_, global.tracker);
     }
@@ -287,12 +291,15 @@ namespace {
 
 void compact(TopRows::Table& table, const std::shared_ptr<const Schema>& schema, MemoryTracker* tracker) {
   Batch kept(schema, tracker);
+  std::vector<uint32_t> rows;
   for (TopRows::Table::Partition& partition : table.partitions) {
     for (Candidate& candidate : partition.best) {
-      const auto row = static_cast<uint32_t>(kept.column(0).size());
-      for (size_t c = 0; c < kept.num_columns(); ++c) kept.column(c).append_rows(table.carried.column(c), candidate.row, 1);
-      candidate.row = row;
+      rows.push_back(candidate.row);
+      candidate.row = static_cast<uint32_t>(rows.size() - 1);
     }
+  }
+  for (size_t c = 0; c < kept.num_columns(); ++c) {
+    kept.column(c).append_selected(table.carried.column(c), rows.data(), rows.size());
   }
   table.carried = std::move(kept);
 }
@@ -327,18 +334,24 @@ uint64_t TopRows::emit(GlobalState& global, int64_t watermark, Sink& sink, Memor
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
       return partition_before(table.partitions[a].key, table.partitions[b].key, width);
     });
+    // The window's rows in output order, written column by column in
+    // batches of kOutputBatchRows.
+    std::vector<uint32_t> rows;
     for (const uint32_t p : order) {
-      for (const Candidate& candidate : table.partitions[p].best) {
-        if (spec_.window) {
-          out.column(0).append_int64(start);
-          out.column(1).append_int64(spec_.window->end_of_window_starting(start));
-        }
-        for (size_t c = 0; c < spec_.columns.size(); ++c) {
-          out.column(first + c).append_rows(table.carried.column(c), candidate.row, 1);
-        }
-        ++written;
-        if (out.column(0).size() >= kOutputBatchRows) flush();
+      for (const Candidate& candidate : table.partitions[p].best) rows.push_back(candidate.row);
+    }
+    for (size_t begin = 0; begin < rows.size();) {
+      const size_t count = std::min(rows.size() - begin, kOutputBatchRows - out.column(0).size());
+      for (size_t i = 0; i < count && spec_.window; ++i) {
+        out.column(0).append_int64(start);
+        out.column(1).append_int64(spec_.window->end_of_window_starting(start));
       }
+      for (size_t c = 0; c < spec_.columns.size(); ++c) {
+        out.column(first + c).append_selected(table.carried.column(c), rows.data() + begin, count);
+      }
+      written += count;
+      begin += count;
+      if (out.column(0).size() >= kOutputBatchRows) flush();
     }
     global.windows.erase(window);
   }
