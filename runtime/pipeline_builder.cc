@@ -206,7 +206,7 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
     channels.push_back(std::make_unique<StageChannel>(stage_source));
     stage.sink_ = channels.back()->make_sink();
     const PipelineBuilder& next = i + 1 < stages_.size() ? *stages_[i + 1] : *this;
-    if (next.top_rows_ && !next.where_ && !next.event_time_column_ && !next.window_size_millis_ &&
+    if (next.top_rows_ && !next.join_ && !next.where_ && !next.event_time_column_ && !next.window_size_millis_ &&
         !next.session_gap_millis_) {
       stage.ranked_by_next_stage_ = next.top_rows_;
     }
@@ -459,6 +459,7 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema, std:
   if (!select_.empty()) {
     throw ConfigError(std::string("join: ") + why + "name its output with the inputs' columns, not a select list");
   }
+  if (top_rows_) throw ConfigError(std::string("join: ") + why + "rank them in the next stage (then(), then top)");
   if (window_size_millis_ || session_gap_millis_ || allowed_lateness_millis_ || late_sink_) {
     throw ConfigError(std::string("join: ") + why + "windowed joins are not supported yet");
   }

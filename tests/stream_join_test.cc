@@ -288,6 +288,10 @@ TEST(StreamJoin, TheBuilderNamesTheFieldAtFault) {
             std::string::npos);
   EXPECT_NE(build_error([&](PipelineBuilder& b) { b.join(left, right).select("name"); }).find("join: "),
             std::string::npos);
+  // A top-N in the join's own stage would be ignored: refused (it belongs in the next stage).
+  EXPECT_NE(build_error([&](PipelineBuilder& b) { b.join(left, right).top_rows({{}, {"value DESC"}, 1, true, {"value"}}); })
+                .find("join: "),
+            std::string::npos);
 }
 
 TEST(StreamJoin, APipelineJoinsTheSameUnderEveryTriggerAndThreadCount) {
