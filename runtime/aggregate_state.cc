@@ -6,37 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/aggregate_state_structs.h"
 #include "runtime/column_reduction.h"
 #include "runtime/errors.h"
 #include "runtime/exact_float_sum.h"
 
 namespace weir {
 namespace {
-
-struct CountState {
-  int64_t count;
-};
-struct IntSumState {
-  __int128 sum;  // cannot overflow before 2^64 rows; checked against int64 at the end
-  int64_t count;
-};
-struct FloatSumState {
-  ExactFloatSum sum;
-  int64_t count;
-};
-struct IntExtremeState {
-  int64_t value;
-  int64_t has_value;
-};
-struct FloatExtremeState {
-  double value;
-  int64_t has_value;
-};
-struct StringExtremeState {
-  const char* data;
-  uint64_t size;
-  int64_t has_value;
-};
 
 // Total order on doubles used by min/max: NaN is greater than every number
 // (as in DuckDB and PostgreSQL), and -0.0 is less than 0.0 so that the result
@@ -102,6 +78,7 @@ AggregateStateLayout::AggregateStateLayout(std::vector<AggregateSpec> specs) : s
     block_bytes_ += round_up_16(state_bytes(spec));
   }
   if (block_bytes_ == 0) block_bytes_ = 16;
+  fused_ = FusedAggregateUpdate(specs_, offsets_);
 }
 
 void AggregateStateLayout::initialize(uint8_t* block) const { std::memset(block, 0, block_bytes_); }
@@ -110,6 +87,7 @@ void AggregateStateLayout::update(const std::vector<const Column*>& inputs, cons
                                   const uint32_t* groups, size_t count, uint8_t* blocks,
                                   Arena& arena) const {
   const size_t bb = block_bytes_;
+  if (fused_.try_update(inputs, rows, groups, count, blocks, bb)) return;
   for (size_t a = 0; a < specs_.size(); ++a) {
     const AggregateSpec& spec = specs_[a];
     const size_t offset = offsets_[a];

@@ -7,6 +7,7 @@
 #include "memory/arena.h"
 #include "runtime/aggregate_function.h"
 #include "runtime/column.h"
+#include "runtime/fused_aggregate_update.h"
 
 namespace weir {
 
@@ -58,6 +59,7 @@ class AggregateStateLayout {
   std::vector<AggregateSpec> specs_;
   std::vector<size_t> offsets_;
   size_t block_bytes_ = 0;
+  FusedAggregateUpdate fused_{{}, {}};  // one pass for all aggregates, when it applies
 };
 
 }  // namespace weir

@@ -102,6 +102,18 @@ bool GroupTable::find_or_insert_direct(const Batch& batch, const uint32_t* rows,
                                        uint32_t* group_ids, GroupProbeScratch& scratch) {
   const Column& column = batch.column(keys_[0].input_column);
   if (column.has_nulls() || count == 0) return false;
+  // Once the array exists, most calls find every key inside it: probe in one
+  // pass (no gathered key array, no range scan) until a key falls outside.
+  size_t done = 0;
+  if (keys_[0].type != DataType::Bool && !direct_.empty()) {
+    done = direct_.size() > (uint64_t{1} << 16)
+               ? probe_direct_in_range<true>(batch, column.int64_data(), rows, count, group_ids)
+               : probe_direct_in_range<false>(batch, column.int64_data(), rows, count, group_ids);
+    if (done == count) return true;
+    rows += done;
+    group_ids += done;
+    count -= done;
+  }
   scratch.key_words.resize(count);
   auto* keys = reinterpret_cast<int64_t*>(scratch.key_words.data());
   if (keys_[0].type == DataType::Bool) {
@@ -116,37 +128,64 @@ bool GroupTable::find_or_insert_direct(const Batch& batch, const uint32_t* rows,
     low = std::min(low, keys[i]);
     high = std::max(high, keys[i]);
   }
-  if (!direct_covers(low, high, count)) return false;
+  if (!direct_covers(low, high, count)) {
+    // The rows before `done` already have their groups; the hash path finds
+    // them again (the same groups) with the rest.
+    return false;
+  }
   uint32_t* direct = direct_.data();
   const uint64_t base = static_cast<uint64_t>(direct_base_);
-  // Large key ranges make the direct array and the state blocks random
-  // accesses: fetch the entry of row i + 48 and the block of row i + 24 ahead
-  // (closer distances measured slower: the entry read for the block prefetch
-  // then waits for its own miss).
-  const bool prefetch = direct_.size() > (uint64_t{1} << 16);
-  const size_t block_bytes = layout_.block_bytes();
   for (size_t i = 0; i < count; ++i) {
-    if (prefetch) {
-      if (i + 48 < count) __builtin_prefetch(&direct[static_cast<uint64_t>(keys[i + 48]) - base]);
-      if (i + 24 < count) {
-        const uint32_t ahead = direct[static_cast<uint64_t>(keys[i + 24]) - base];
-        if (ahead != 0) __builtin_prefetch(blocks_.data() + size_t{ahead - 1} * block_bytes);
-      }
-    }
     const uint64_t index = static_cast<uint64_t>(keys[i]) - base;
     const uint32_t entry = direct[index];
     if (entry != 0) {
       group_ids[i] = entry - 1;
       continue;
     }
-    // Every group whose key the array covers has its entry: the key is new.
-    // While direct indexing serves the table, the hash slots are not kept
-    // (no random slot write per new group); rebuild_slots() restores them.
-    const uint64_t words[2] = {static_cast<uint64_t>(keys[i]), 0};
-    const uint32_t group = insert_group(kernels::HashKeyWordsOne(words, 2), words, &batch, rows[i], nullptr, kNoSlot);
-    group_ids[i] = group;
+    group_ids[i] = insert_direct_key(keys[i], batch, rows[i]);
   }
   return true;
+}
+
+uint32_t GroupTable::insert_direct_key(int64_t key, const Batch& batch, uint32_t row) {
+  // Every group whose key the array covers has its entry: the key is new.
+  // While direct indexing serves the table, the hash slots are not kept
+  // (no random slot write per new group); rebuild_slots() restores them.
+  const uint64_t words[2] = {static_cast<uint64_t>(key), 0};
+  return insert_group(kernels::HashKeyWordsOne(words, 2), words, &batch, row, nullptr, kNoSlot);
+}
+
+template <bool Prefetch>
+size_t GroupTable::probe_direct_in_range(const Batch& batch, const int64_t* values, const uint32_t* rows,
+                                         size_t count, uint32_t* group_ids) {
+  const uint32_t* direct = direct_.data();
+  const uint64_t base = static_cast<uint64_t>(direct_base_);
+  const uint64_t size = direct_.size();
+  // Large key ranges make the direct array and the state blocks random
+  // accesses: fetch the entry of row i + 48 and the block of row i + 24 ahead
+  // (closer distances measured slower: the entry read for the block prefetch
+  // then waits for its own miss).
+  const size_t block_bytes = layout_.block_bytes();
+  for (size_t i = 0; i < count; ++i) {
+    if constexpr (Prefetch) {
+      if (i + 48 < count) {
+        const uint64_t ahead = static_cast<uint64_t>(values[rows[i + 48]]) - base;
+        if (ahead < size) __builtin_prefetch(&direct[ahead]);
+      }
+      if (i + 24 < count) {
+        const uint64_t ahead = static_cast<uint64_t>(values[rows[i + 24]]) - base;
+        const uint32_t entry = ahead < size ? direct[ahead] : 0;
+        if (entry != 0) __builtin_prefetch(blocks_.data() + size_t{entry - 1} * block_bytes);
+      }
+    }
+    const int64_t key = values[rows[i]];
+    const uint64_t index = static_cast<uint64_t>(key) - base;
+    if (index >= size) return i;
+    const uint32_t entry = direct[index];
+    // insert_group() writes the new key's entry (the array stays where it is).
+    group_ids[i] = entry != 0 ? entry - 1 : insert_direct_key(key, batch, rows[i]);
+  }
+  return count;
 }
 
 bool GroupTable::direct_covers(int64_t low, int64_t high, size_t incoming_rows) {

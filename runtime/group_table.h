@@ -143,6 +143,12 @@ class GroupTable {
   // the direct array covers them (growing it if allowed).
   bool direct_covers(int64_t low, int64_t high, size_t incoming_rows);
   void rebuild_direct(int64_t base, uint64_t span);
+  // Probes rows[0, count) in the direct array while their keys fall inside
+  // it; returns how many were probed (all, or up to the first key outside).
+  template <bool Prefetch>
+  size_t probe_direct_in_range(const Batch& batch, const int64_t* values, const uint32_t* rows, size_t count,
+                               uint32_t* group_ids);
+  uint32_t insert_direct_key(int64_t key, const Batch& batch, uint32_t row);
   bool find_or_insert_direct(const Batch& batch, const uint32_t* rows, size_t count, uint32_t* group_ids,
                              GroupProbeScratch& scratch);
   size_t words_per_key() const { return keys_.size() + 1; }
