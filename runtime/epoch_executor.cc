@@ -77,7 +77,10 @@ class EpochExecutor::Impl {
           if (fragment_.predicate != nullptr) {
             state.filter = std::make_unique<FilterEvaluator>(*fragment_.predicate);
           }
-          if (fragment_.aggregation != nullptr) state.aggregation = fragment_.aggregation->make_local_state(tracker_);
+          if (fragment_.aggregation != nullptr) {
+            WEIR_CHECK(aggregation_global_ != nullptr);
+            state.aggregation = fragment_.aggregation->make_local_state(tracker_, *aggregation_global_);
+          }
           if (fragment_.projection != nullptr) state.projection = fragment_.projection->make_local_state(tracker_);
           if (fragment_.top_rows != nullptr) state.top_rows = fragment_.top_rows->make_local_state(tracker_);
           if (fragment_.join != nullptr) {
@@ -290,6 +293,8 @@ class EpochExecutor::Impl {
     if (outcome.abandoned) discard_partials();
     return outcome;
   }
+
+  void bind_aggregation(WindowAggregation::GlobalState& global) { aggregation_global_ = &global; }
 
   void combine_into(WindowAggregation::GlobalState& global) {
     if (fragment_.aggregation == nullptr) return;
@@ -550,6 +555,7 @@ class EpochExecutor::Impl {
   size_t threads_;
   size_t morsel_rows_;
   MemoryTracker* tracker_;
+  WindowAggregation::GlobalState* aggregation_global_ = nullptr;  // bind_aggregation()
   // Lets --threads exceed the core count (oneTBB caps workers at the core
   // count otherwise); process-wide while this executor lives.
   tbb::global_control parallelism_;
@@ -578,6 +584,8 @@ EpochExecutor::Outcome EpochExecutor::run_epoch(Source& source, uint64_t row_bud
 }
 
 void EpochExecutor::combine_into(WindowAggregation::GlobalState& global) { impl_->combine_into(global); }
+
+void EpochExecutor::bind_aggregation(WindowAggregation::GlobalState& global) { impl_->bind_aggregation(global); }
 
 void EpochExecutor::parallel_for(size_t count, const std::function<void(size_t)>& body) {
   impl_->parallel_for(count, body);

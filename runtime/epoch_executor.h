@@ -82,6 +82,10 @@ class EpochExecutor {
   // Folds every worker's partial aggregation into `global` (the once-per-epoch
   // combine) and empties the partials.
   void combine_into(WindowAggregation::GlobalState& global);
+  // Names the run's aggregation state before the first epoch: the workers'
+  // partial states are made for it (session windows fold their rows into
+  // its partitions during the epoch). Required when the fragment aggregates.
+  void bind_aggregation(WindowAggregation::GlobalState& global);
 
   // Folds every worker's rows of the join's inputs into `global` and
   // produces the epoch's pairs (StreamJoin::combine).

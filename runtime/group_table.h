@@ -120,16 +120,17 @@ class GroupTable {
   // insertion order (which depends on thread scheduling).
   std::vector<uint32_t> groups_in_key_order() const;
 
+  // Three-way comparison of group `a` of table `x` with group `b` of table
+  // `y` (same keys) in emission order: key columns in turn, ascending, NULLs
+  // last.
+  static int compare_keys(const GroupTable& x, uint32_t a, const GroupTable& y, uint32_t b);
+
   // Largest key range served by direct indexing (entries of 4 bytes).
   static constexpr uint64_t kMaxDirectSpan = uint64_t{1} << 24;
 
  private:
   class OrderedMerge;  // merge_in_key_order's work (group_table_ordered_merge.cc)
 
-  // Three-way comparison of group `a` of table `x` with group `b` of table
-  // `y` (same keys) in emission order: key columns in turn, ascending, NULLs
-  // last.
-  static int compare_keys(const GroupTable& x, uint32_t a, const GroupTable& y, uint32_t b);
   // The hash of a key's words, as stored in group_hashes_.
   static uint64_t hash_key_words(const uint64_t* words, size_t count);
   // Single non-string key: the non-NULL keys in ascending order with their

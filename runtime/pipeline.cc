@@ -104,7 +104,10 @@ class Pipeline::StageRun {
         tracker_(tracker),
         executor_(stage.fragment_, options.threads, options.morsel_rows, tracker),
         watermarks_(stage.fragment_.watermark_delay_millis, stage.idle_timeout_millis_) {
-    if (stage.aggregation_) aggregation_ = stage.aggregation_->make_global_state(tracker);
+    if (stage.aggregation_) {
+      aggregation_ = stage.aggregation_->make_global_state(tracker);
+      executor_.bind_aggregation(*aggregation_);
+    }
     if (stage.join_) join_ = stage.join_->make_global_state(tracker);
     if (stage.top_rows_) top_rows_ = stage.top_rows_->make_global_state(tracker);
   }

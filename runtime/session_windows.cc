@@ -422,9 +422,9 @@ void SessionStore::for_each_closed(const std::vector<uint32_t>& key_order, size_
   }
 }
 
-void SessionStore::take_closed(int64_t closing, const std::function<void(const ClosedSessions&)>& emit,
-                               const ParallelFor& parallel_for) {
-  if (open_sessions_ == 0) return;
+size_t SessionStore::collect_closed(int64_t closing, ClosedSessions& closed, const ParallelFor& parallel_for) const {
+  closed.clear();
+  if (open_sessions_ == 0) return 0;
   // Keys in key order, cut into chunks: each chunk's sessions are gathered
   // on a worker, and chunk after chunk they stay in key order, so a stable
   // order by (end, start) yields (end, start, key). By end first: sessions
@@ -457,14 +457,13 @@ void SessionStore::take_closed(int64_t closing, const std::function<void(const C
     min_end = std::min(min_end, scan.min_end);
     max_end = std::max(max_end, scan.max_end);
   }
-  if (count == 0) return;
+  if (count == 0) return 0;
 
   // Not zero-filled: every entry is written below, on the workers, who also
   // take the page faults.
-  ClosedSessions closed;
   closed.resize(count);
   auto closed_of = [&](uint32_t group, const Session& session) {
-    return Closed{session.start, session.end, group, block(session.block)};
+    return Closed{session.start, session.end, group, 0, block(session.block)};
   };
   const uint64_t end_span = static_cast<uint64_t>(max_end) - static_cast<uint64_t>(min_end);
   // A counting sort by end places each session directly when the ends span
@@ -519,8 +518,7 @@ void SessionStore::take_closed(int64_t closing, const std::function<void(const C
       }
     });
   }
-  emit(closed);
-  drop_closed(closing, count);
+  return count;
 }
 
 void SessionStore::drop_closed(int64_t closing, size_t count) {

@@ -50,24 +50,25 @@ class SessionStore {
   // of keys merge on the workers of `parallel_for` (serially when empty).
   void merge_from(SessionStore& other, const ParallelFor& parallel_for = nullptr);
 
-  // A closed session, as take_closed() reports it.
+  // A closed session, as collect_closed() reports it.
   struct Closed {
     int64_t start;
     int64_t end;
     uint32_t group;        // in keys()
+    uint32_t partition;    // set by PartitionedSessionStore (0 here)
     const uint8_t* block;  // aggregate state
   };
-  // Driver: hands every session with end <= closing to `emit`, as one array
-  // in order of (end, start, key), then drops them (the array and the
-  // blocks it points to are valid only during the call; `emit` is not
-  // called when no session closes). Sessions closed by a later call end
-  // after all of these (their rows were on time), so the concatenated
-  // output of all calls is in that order whatever the epochs. The sessions
-  // are collected and ordered by chunks of keys on the workers of
-  // `parallel_for` (serially when it is empty).
   using ClosedSessions = std::vector<Closed, HugePageAllocator<Closed>>;
-  void take_closed(int64_t closing, const std::function<void(const ClosedSessions&)>& emit,
-                   const ParallelFor& parallel_for);
+  // Driver: sets `closed` to every session with end <= closing, in order of
+  // (end, start, key); returns their number. They stay in the store (their
+  // blocks valid) until drop_closed(closing, that number). Sessions closed
+  // by a later call end after all of these (their rows were on time), so
+  // the concatenated output of all calls is in that order whatever the
+  // epochs. The sessions are collected and ordered by chunks of keys on the
+  // workers of `parallel_for` (serially when it is empty).
+  size_t collect_closed(int64_t closing, ClosedSessions& closed, const ParallelFor& parallel_for) const;
+  // Driver: drops the `count` sessions collect_closed(closing) reported.
+  void drop_closed(int64_t closing, size_t count);
 
   const GroupTable& keys() const { return *keys_; }
   size_t open_sessions() const { return open_sessions_; }
@@ -131,7 +132,6 @@ class SessionStore {
   template <typename Action>
   void for_each_closed(const std::vector<uint32_t>& key_order, size_t begin, size_t end, int64_t closing,
                        Action&& action) const;
-  void drop_closed(int64_t closing, size_t count);
   int64_t end_of(int64_t time) const;
 
   const AggregateStateLayout& layout_;

@@ -48,14 +48,19 @@ WindowAggregation::WindowAggregation(WindowAggregationSpec spec)
 
 WindowAggregation::~WindowAggregation() = default;
 
-std::unique_ptr<SessionStore> WindowAggregation::make_session_store(MemoryTracker* tracker) const {
+std::unique_ptr<PartitionedSessionStore> WindowAggregation::make_session_store(MemoryTracker* tracker) const {
   if (!spec_.session_gap_millis) return nullptr;
-  return std::make_unique<SessionStore>(spec_.keys, layout_, *spec_.session_gap_millis, tracker);
+  return std::make_unique<PartitionedSessionStore>(spec_.keys, spec_.aggregates, layout_, *spec_.session_gap_millis,
+                                                   spec_.event_time_column, tracker);
 }
 
-std::unique_ptr<WindowAggregation::LocalState> WindowAggregation::make_local_state(MemoryTracker* tracker) const {
+std::unique_ptr<WindowAggregation::LocalState> WindowAggregation::make_local_state(MemoryTracker* tracker,
+                                                                                   GlobalState& global) const {
   auto local = std::make_unique<LocalState>(tracker);
-  local->sessions = make_session_store(tracker);
+  if (global.sessions) {
+    local->sessions = global.sessions.get();
+    local->session_buffers = global.sessions->make_worker_buffers(tracker);
+  }
   return local;
 }
 
@@ -76,8 +81,7 @@ void WindowAggregation::consume(const Batch& batch, const SelectionVector& selec
   }
   const uint32_t* rows = selection.data();
   if (local.sessions) {
-    const int64_t* times = batch.column(spec_.event_time_column).int64_data();
-    local.sessions->consume(batch, rows, count, times, local.inputs);
+    local.sessions->consume(*local.session_buffers, batch, rows, count);
     return;
   }
   local.group_ids.resize(count);
@@ -129,7 +133,9 @@ void WindowAggregation::combine(const std::vector<LocalState*>& locals, GlobalSt
   // Partials with at least this many groups in all are merged in parallel.
   constexpr size_t kParallelMergeGroups = 32 * 1024;
   if (global.sessions) {
-    for (LocalState* local : locals) global.sessions->merge_from(*local->sessions, parallel_for);
+    std::vector<PartitionedSessionStore::WorkerBuffers*> buffers;
+    for (LocalState* local : locals) buffers.push_back(local->session_buffers.get());
+    global.sessions->flush(buffers, parallel_for);
     return;
   }
   std::map<int64_t, std::vector<std::unique_ptr<GroupTable>>> partials;
@@ -323,7 +329,7 @@ int64_t WindowAggregation::window_end(int64_t start) const {
 
 void WindowAggregation::discard(LocalState& local) const {
   local.windows.clear();
-  if (local.sessions) local.sessions = make_session_store(local.tracker);
+  if (local.session_buffers) PartitionedSessionStore::discard(*local.session_buffers);
 }
 
 size_t WindowAggregation::open_windows(const GlobalState& global) const {
@@ -333,7 +339,7 @@ size_t WindowAggregation::open_windows(const GlobalState& global) const {
 void WindowAggregation::emit_sessions(GlobalState& global, int64_t closing, Batch& out,
                                       const std::function<void(Batch&)>& write, MemoryTracker* tracker,
                                       const ParallelFor& parallel_for) const {
-  const GroupTable& keys = global.sessions->keys();
+  const PartitionedSessionStore& keys = *global.sessions;
   const size_t key_count = spec_.keys.size();
   // Column-at-a-time over a chunk of closed sessions.
   auto append_sessions = [&](const SessionStore::Closed* sessions, size_t count, Batch& batch) {
@@ -342,15 +348,13 @@ void WindowAggregation::emit_sessions(GlobalState& global, int64_t closing, Batc
     const size_t base = starts.size();
     starts.resize_fixed(base + count);
     ends.resize_fixed(base + count);
-    std::vector<uint32_t> groups(count);
     std::vector<const uint8_t*> blocks(count);
     for (size_t i = 0; i < count; ++i) {
       starts.int64_data()[base + i] = sessions[i].start;
       ends.int64_data()[base + i] = sessions[i].end;
-      groups[i] = sessions[i].group;
       blocks[i] = sessions[i].block;
     }
-    for (size_t k = 0; k < key_count; ++k) keys.append_keys(groups.data(), count, k, batch.column(2 + k));
+    for (size_t k = 0; k < key_count; ++k) keys.append_keys(sessions, count, k, batch.column(2 + k));
     for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
       try {
         layout_.finalize_column(a, blocks.data(), count, batch.column(2 + key_count + a));

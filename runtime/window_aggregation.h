@@ -14,7 +14,7 @@
 #include "runtime/group_table.h"
 #include "runtime/output_mode.h"
 #include "runtime/parallel_for.h"
-#include "runtime/session_windows.h"
+#include "runtime/partitioned_session_store.h"
 #include "runtime/sink.h"
 #include "runtime/time_window.h"
 
@@ -71,7 +71,11 @@ class WindowAggregation {
     explicit LocalState(MemoryTracker* tracker) : tracker(tracker) {}
     MemoryTracker* tracker;
     WindowTables windows;
-    std::unique_ptr<SessionStore> sessions;  // session windows only
+    // Session windows only: the run's sessions (the GlobalState's store,
+    // which consume() folds full buffers into under its partition locks)
+    // and this worker's buffers.
+    PartitionedSessionStore* sessions = nullptr;
+    std::unique_ptr<PartitionedSessionStore::WorkerBuffers> session_buffers;
     GroupProbeScratch scratch;
     std::vector<uint32_t> group_ids;
     std::vector<const Column*> inputs;
@@ -83,7 +87,7 @@ class WindowAggregation {
     explicit GlobalState(MemoryTracker* tracker) : tracker(tracker) {}
     MemoryTracker* tracker;
     WindowTables windows;
-    std::unique_ptr<SessionStore> sessions;  // session windows only
+    std::unique_ptr<PartitionedSessionStore> sessions;  // session windows only
   };
 
   explicit WindowAggregation(WindowAggregationSpec spec);
@@ -94,7 +98,10 @@ class WindowAggregation {
   const std::shared_ptr<const Schema>& output_schema() const { return output_schema_; }
   const WindowAggregationSpec& spec() const { return spec_; }
 
-  std::unique_ptr<LocalState> make_local_state(MemoryTracker* tracker) const;
+  // A worker's state for a run whose global state is `global` (session
+  // windows: consume() writes the global store's partitions, under their
+  // locks, as their buffers fill).
+  std::unique_ptr<LocalState> make_local_state(MemoryTracker* tracker, GlobalState& global) const;
   std::unique_ptr<GlobalState> make_global_state(MemoryTracker* tracker) const;
 
   // Aggregates the rows `selection` of `batch`; window_starts[row] is the
@@ -111,7 +118,9 @@ class WindowAggregation {
   void combine(const std::vector<LocalState*>& locals, GlobalState& global,
                const ParallelFor& parallel_for = nullptr) const;
 
-  // Empties a LocalState without folding it anywhere (an abandoned epoch).
+  // Empties a LocalState without folding it anywhere (an abandoned epoch;
+  // session rows already folded into the global store stay there, so the
+  // run must end without emitting again, as it does).
   void discard(LocalState& local) const;
 
   // Writes the epoch's output (see the contract above) and returns the
@@ -130,7 +139,7 @@ class WindowAggregation {
  private:
   int64_t window_end(int64_t start) const;
   bool has_window_columns() const { return spec_.window || spec_.session_gap_millis; }
-  std::unique_ptr<SessionStore> make_session_store(MemoryTracker* tracker) const;
+  std::unique_ptr<PartitionedSessionStore> make_session_store(MemoryTracker* tracker) const;
   // Appends the sessions that close at `closing`, handing full batches to
   // `write` (built in parallel chunks when they are many).
   void emit_sessions(GlobalState& global, int64_t closing, Batch& out, const std::function<void(Batch&)>& write,
