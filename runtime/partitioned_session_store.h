@@ -101,6 +101,9 @@ class PartitionedSessionStore {
   // Folds `buffer` (a worker's buffer of `partition`) into the partition
   // and empties it; the caller holds the partition's lock.
   void fold(Batch& buffer, FoldScratch& scratch, size_t partition);
+  // Per partition, per group: the rank of its key among every partition's
+  // keys (in emission order).
+  std::vector<std::vector<uint32_t>> key_ranks(const ParallelFor& parallel_for) const;
   // The partition of every row rows[0, count) of `batch`, by key hash.
   void assign_partitions(WorkerBuffers& worker, const Batch& batch, const uint32_t* rows, size_t count) const;
 
