@@ -157,18 +157,18 @@ NexmarkExtraDraw generate_nexmark_bid_but_extra(const NexmarkConfig& config, int
   // Added once: Flink's channel variant adds it twice (issue nexmark#30); Weir does not.
   out.bidder = bidder + NexmarkConfig::kFirstPersonId;
   out.price = next_nexmark_price(random);
-  out.channel.clear();
-  out.url.clear();
+  out.channel = {};
+  out.url = {};
   if (config.bid_shape == NexmarkBidShape::Flink) {
     const NexmarkChannelTable& channels = nexmark_channel_table();
     if (random.next_int(kNexmarkHotChannelsRatio) > 0) {
       const auto hot = static_cast<size_t>(random.next_int(static_cast<int32_t>(kNexmarkHotChannels.size())));
-      out.channel.assign(kNexmarkHotChannels[hot]);
-      out.url.assign(channels.hot_urls[hot]);
+      out.channel = kNexmarkHotChannels[hot];
+      out.url = channels.hot_urls[hot];
     } else {
       const auto channel = static_cast<size_t>(random.next_int(kNexmarkChannelCount));
-      out.channel.assign(channels.names[channel]);
-      out.url.assign(channels.urls[channel]);
+      out.channel = channels.names[channel];
+      out.url = channels.urls[channel];
     }
   }
   out.date_time = nexmark_timestamp_for_adjusted_number(config, adjusted);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "ingest/java_random.h"
@@ -55,8 +56,10 @@ struct NexmarkBid {
   int64_t auction = 0;
   int64_t bidder = 0;
   int64_t price = 0;
-  std::string channel;
-  std::string url;
+  // Views of the static channel and URL tables (nexmark_channel_urls.h):
+  // valid for the whole run, never copied per bid.
+  std::string_view channel;
+  std::string_view url;
   int64_t date_time = 0;
   std::string extra;
   bool operator==(const NexmarkBid&) const = default;

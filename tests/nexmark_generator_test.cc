@@ -295,7 +295,7 @@ TEST(NexmarkGeneratorTest, FlinkBidsDrawTheChannelAfterThePrice) {
     EXPECT_TRUE(b.url.starts_with("https://www.nexmark.com/")) << b.url;
     EXPECT_NE(b.url.find("/item.htm?query=1"), std::string::npos) << b.url;
     if (b.channel.starts_with("channel-")) {
-      EXPECT_EQ(b.url, table.urls[std::stoi(b.channel.substr(8))]);
+      EXPECT_EQ(b.url, table.urls[std::stoi(std::string(b.channel.substr(8)))]);
     }
   }
   EXPECT_EQ(bid(config, 4).url, table.hot_urls[0]);
