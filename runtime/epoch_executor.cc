@@ -298,6 +298,7 @@ class EpochExecutor::Impl {
 
   void combine_into(WindowAggregation::GlobalState& global) {
     if (fragment_.aggregation == nullptr) return;
+    WEIR_CHECK(&global == aggregation_global_);  // the state the workers were made for
     std::vector<WindowAggregation::LocalState*> locals;
     for (WorkerState& worker : workers_) locals.push_back(worker.aggregation.get());
     fragment_.aggregation->combine(locals, global, [this](size_t count, const std::function<void(size_t)>& body) {

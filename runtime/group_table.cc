@@ -197,7 +197,7 @@ bool GroupTable::direct_covers(int64_t low, int64_t high, size_t incoming_rows) 
   const __int128 new_low = direct_range_known_ ? std::min(low, direct_low_) : low;
   const __int128 new_high = direct_range_known_ ? std::max(high, direct_high_) : high;
   const __int128 span = new_high - new_low + 1;
-  if (span > static_cast<__int128>(kMaxDirectSpan)) {
+  if (span > static_cast<__int128>(max_direct_span_)) {
     // Keys this far apart will never fit: stop trying.
     direct_eligible_ = false;
     LargeVector<uint32_t>().swap(direct_);

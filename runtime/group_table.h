@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -39,8 +40,8 @@ struct GroupProbeScratch {
 // bytes).
 //
 // Direct indexing: with a single int64/timestamp/bool key whose values span a
-// small range (at most kMaxDirectSpan, and not much sparser than the rows
-// seen), an array indexed by key - base maps straight to the group, with no
+// small range (at most kMaxDirectSpan or the limit limit_direct_span() set,
+// and not much sparser than the rows seen), an array indexed by key - base maps straight to the group, with no
 // hashing or probing; it also yields the groups in key order without
 // sorting. While direct indexing serves new groups the hash slots are not
 // maintained; they are rebuilt when the table falls back to them (a batch
@@ -54,6 +55,9 @@ class GroupTable {
   GroupTable(const std::vector<GroupKeyColumn>& keys, const AggregateStateLayout& layout,
              MemoryTracker* tracker);
   GroupTable(const GroupTable&) = delete;
+  // Lowers the largest key range direct indexing serves (before the first
+  // insert): for a table holding a slice of a key space spread by hash.
+  void limit_direct_span(uint64_t span) { max_direct_span_ = std::min(max_direct_span_, span); }
   GroupTable& operator=(const GroupTable&) = delete;
 
   // For i in [0, count): group_ids[i] = the group of row rows[i] of `batch`,
@@ -187,6 +191,7 @@ class GroupTable {
   uint32_t null_group_ = kNoGroup;     // one-column keys: the group of the NULL key
 
   bool direct_eligible_ = false;      // one non-string key
+  uint64_t max_direct_span_ = kMaxDirectSpan;
   LargeVector<uint32_t> direct_;      // group + 1 at key - direct_base_; 0 = not seen
   int64_t direct_base_ = 0;
   int64_t direct_low_ = 0;   // smallest and largest non-NULL key inserted

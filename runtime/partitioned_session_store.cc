@@ -103,7 +103,8 @@ void PartitionedSessionStore::assign_partitions(WorkerBuffers& worker, const Bat
         throw InternalError("float64 group keys are not supported");
     }
     if (nullable) {
-      // Recomputed for NULL rows from the hash before this key.
+      // NULL rows also mix a constant in (over the value slot, which a
+      // NULL leaves zero): still one function of the key.
       for (size_t i = 0; i < count; ++i) {
         if (!column.is_valid(rows[i])) hashes[i] = (hashes[i] ^ kNullValue) * kMultiplier;
       }
@@ -307,14 +308,21 @@ void PartitionedSessionStore::take_closed(int64_t closing,
     });
     // Each run of one end by (start, key): a range of `closed` per task,
     // each sorting the runs that begin in it.
+    // Task boundaries are moved to run starts first, so that no two tasks
+    // touch one run.
     const size_t tasks = parallel_for ? std::clamp<size_t>(all.count / (64 * 1024), 1, 32) : 1;
+    std::vector<size_t> task_begin(tasks + 1, all.count);
+    for (size_t t = 0; t < tasks; ++t) {
+      size_t begin = std::max(all.count * t / tasks, t == 0 ? 0 : task_begin[t - 1]);
+      while (begin > 0 && begin < all.count && closed[begin - 1].end == closed[begin].end) ++begin;
+      task_begin[t] = begin;
+    }
     run_tasks(parallel_for, tasks, [&](size_t t) {
-      size_t begin = all.count * t / tasks;
-      const size_t last = all.count * (t + 1) / tasks;
-      while (begin > 0 && begin < last && closed[begin - 1].end == closed[begin].end) ++begin;
+      size_t begin = task_begin[t];
+      const size_t last = task_begin[t + 1];
       while (begin < last) {
         size_t run_end = begin + 1;
-        while (run_end < all.count && closed[run_end].end == closed[begin].end) ++run_end;
+        while (run_end < last && closed[run_end].end == closed[begin].end) ++run_end;
         Closed* first = closed.data() + begin;
         Closed* end = closed.data() + run_end;
         if (run_end - begin <= 32) {

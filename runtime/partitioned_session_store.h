@@ -25,8 +25,8 @@ namespace weir {
 // rows (key, event-time and aggregate-input columns only) into the worker's
 // own per-partition buffers, and a buffer that fills is folded into its
 // partition's store under that partition's lock (try_lock first, so a
-// worker rarely waits; it blocks only when a buffer has grown to several
-// times its size). At the epoch's combine, flush() folds what every buffer
+// worker rarely waits; it blocks only when a buffer has grown to twice
+// its size). At the epoch's combine, flush() folds what every buffer
 // still holds, one partition per task, in parallel. Memory stays bounded by
 // the buffers whatever the epoch's size. The sessions do not depend on the
 // order rows reach a store (see SessionStore), so neither does the result.
@@ -34,7 +34,7 @@ namespace weir {
 // Contract: constructed by the driver with the run's global state; consume()
 // runs on worker threads, each with its own WorkerBuffers; flush(),
 // take_closed() and open_sessions() run on the driver while no worker
-// consumes. The key columns, the aggregates and the layout outlive the store.
+// consumes. The layout outlives the store (keys and aggregates are copied).
 class PartitionedSessionStore {
  public:
   static constexpr size_t kPartitions = 16;
@@ -94,7 +94,11 @@ class PartitionedSessionStore {
   struct Partition {
     Partition(const std::vector<GroupKeyColumn>& keys, const AggregateStateLayout& layout, int64_t gap_millis,
               MemoryTracker* tracker)
-        : store(keys, layout, gap_millis, tracker) {}
+        // Each partition's keys are spread over the whole key range (by
+        // hash): its direct array would be 1/kPartitions full, so it gets
+        // 1/kPartitions of the range limit (all of them together: one
+        // table's).
+        : store(keys, layout, gap_millis, tracker, GroupTable::kMaxDirectSpan / kPartitions) {}
     std::mutex lock;
     SessionStore store;  // guarded by `lock` while workers consume
   };

@@ -21,13 +21,14 @@ const AggregateStateLayout& keys_only_layout() {
 }  // namespace
 
 SessionStore::SessionStore(const std::vector<GroupKeyColumn>& keys, const AggregateStateLayout& layout,
-                           int64_t gap_millis, MemoryTracker* tracker)
+                           int64_t gap_millis, MemoryTracker* tracker, uint64_t max_direct_span)
     : layout_(layout),
       tracker_(tracker),
       keys_(std::make_unique<GroupTable>(keys, keys_only_layout(), tracker)),
       gap_(gap_millis),
       arena_(tracker, 16 * 1024) {
   WEIR_CHECK(gap_ > 0);
+  keys_->limit_direct_span(max_direct_span);
 }
 
 int64_t SessionStore::end_of(int64_t time) const {

@@ -32,8 +32,9 @@ namespace weir {
 // the layout outlive the store.
 class SessionStore {
  public:
+  // max_direct_span: see GroupTable::limit_direct_span (for the key table).
   SessionStore(const std::vector<GroupKeyColumn>& keys, const AggregateStateLayout& layout, int64_t gap_millis,
-               MemoryTracker* tracker);
+               MemoryTracker* tracker, uint64_t max_direct_span = GroupTable::kMaxDirectSpan);
   SessionStore(const SessionStore&) = delete;
   SessionStore& operator=(const SessionStore&) = delete;
 
@@ -46,8 +47,8 @@ class SessionStore {
   struct Closed {
     int64_t start;
     int64_t end;
-    uint32_t group;        // in keys()
-    uint32_t partition;    // set by PartitionedSessionStore (0 here)
+    uint32_t group;        // in the key table of `partition`
+    uint32_t partition;    // PartitionedSessionStore::keys(partition)
     const uint8_t* block;  // aggregate state
   };
   using ClosedSessions = std::vector<Closed, HugePageAllocator<Closed>>;
