@@ -250,10 +250,18 @@ void PartitionedSessionStore::take_closed(int64_t closing,
 
   // Output order: (end, start, key). Keys compare by their rank among the
   // keys of every partition.
-  const std::vector<std::vector<uint32_t>> ranks = key_ranks(parallel_for);
-  auto earlier = [&ranks](const Closed& a, const Closed& b) {
+  // (Ranking every key costs a merge of all keys: when few sessions close
+  // among many keys, as in a streaming run's triggers, keys are compared
+  // directly instead.)
+  size_t total_keys = 0;
+  for (size_t p = 0; p < kPartitions; ++p) total_keys += keys(p).num_groups();
+  const bool rank_keys = all.count >= total_keys / 4;
+  const std::vector<std::vector<uint32_t>> ranks =
+      rank_keys ? key_ranks(parallel_for) : std::vector<std::vector<uint32_t>>();
+  auto earlier = [this, &ranks, rank_keys](const Closed& a, const Closed& b) {
     if (a.end != b.end) return a.end < b.end;
     if (a.start != b.start) return a.start < b.start;
+    if (!rank_keys) return GroupTable::compare_keys(keys(a.partition), a.group, keys(b.partition), b.group) < 0;
     return ranks[a.partition][a.group] < ranks[b.partition][b.group];
   };
   // Not zero-filled: every entry is written below, on the workers, who also
