@@ -63,13 +63,31 @@ uint32_t SessionStore::new_block() {
 
 uint32_t SessionStore::insert(uint32_t group, int64_t start, int64_t end) {
   std::vector<Session>& list = sessions_[group];
-  // Event time mostly grows: most intervals come after the last session.
-  if (list.empty() || list.back().end <= start) {
+  Session& last = last_sessions_[group];
+  // Event time mostly grows: most intervals come after the last session,
+  // or overlap it alone (the sessions before it end at or before its
+  // start). Both are decided on the dense copy of the last session, without
+  // reading the list's tail (a cache miss per key).
+  if (list.empty() || last.end <= start) {
     const uint32_t index = new_block();
-    list.push_back(Session{start, end, index});
+    last = Session{start, end, index};
+    list.push_back(last);
     ++open_sessions_;
     return index;
   }
+  if (start >= last.start) {
+    if (end > last.end) {
+      last.end = end;
+      list.back().end = end;
+    }
+    return last.block;
+  }
+  const uint32_t index = insert_before_last(list, start, end);
+  last = list.back();
+  return index;
+}
+
+uint32_t SessionStore::insert_before_last(std::vector<Session>& list, int64_t start, int64_t end) {
   // The first session that may overlap: the first whose end is after start
   // (sessions are disjoint and sorted, so ends are sorted too). Rows are
   // only a little out of order: look back from the last session a few steps
@@ -107,22 +125,29 @@ void SessionStore::consume(const Batch& batch, const uint32_t* rows, size_t coun
   if (count == 0) return;
   groups_.resize(count);
   keys_->find_or_insert(batch, rows, count, groups_.data(), probe_);
-  if (sessions_.size() < keys_->num_groups()) sessions_.resize(keys_->num_groups());
+  if (sessions_.size() < keys_->num_groups()) {
+    sessions_.resize(keys_->num_groups());
+    last_sessions_.resize(keys_->num_groups());
+  }
   // Rows by (key, time): each key's rows of the morsel become runs of
   // overlapping intervals, each inserted into the store once.
   order_rows_by_group_and_time(rows, count, times);
   sorted_rows_.resize(count);
   row_blocks_.resize(count);
-  // Each run reads the tail of its key's session list: a cache miss, as
-  // keys are many. Prefetch the list header, then its tail, runs ahead.
+  // Each run reads its key's last session and list header (dense arrays,
+  // but larger than the cache when keys are many), and writes the list's
+  // tail: prefetched runs ahead.
   constexpr size_t kHeaderAhead = 16;
   constexpr size_t kTailAhead = 8;
   auto prefetch_ahead = [&](size_t position) {
-    if (position + kHeaderAhead < count) __builtin_prefetch(&sessions_[groups_[order_[position + kHeaderAhead]]]);
+    if (position + kHeaderAhead < count) {
+      const uint32_t group = groups_[order_[position + kHeaderAhead]];
+      __builtin_prefetch(&sessions_[group]);
+      __builtin_prefetch(&last_sessions_[group]);
+    }
     if (position + kTailAhead < count) {
       const std::vector<Session>& list = sessions_[groups_[order_[position + kTailAhead]]];
-      if (!list.empty()) __builtin_prefetch(&list.back());
-      if (list.size() > 4) __builtin_prefetch(&list.back() - 4);
+      if (!list.empty()) __builtin_prefetch(&list.back(), 1);
     }
   };
   size_t run_begin = 0;

@@ -90,6 +90,9 @@ class SessionStore {
   // the earliest of them (whose block is kept); returns the block of the
   // resulting session. A new session gets a fresh, initialized block.
   uint32_t insert(uint32_t group, int64_t start, int64_t end);
+  // insert() for an interval that starts before the last session of `list`
+  // (a non-empty list).
+  uint32_t insert_before_last(std::vector<Session>& list, int64_t start, int64_t end);
   // A free block, or the next one (its segment allocated when new); not
   // initialized.
   uint32_t take_block();
@@ -113,6 +116,7 @@ class SessionStore {
   std::unique_ptr<GroupTable> keys_;  // keys only: no aggregate state
   int64_t gap_;
   std::vector<std::vector<Session>> sessions_;  // per group, sorted by start
+  std::vector<Session> last_sessions_;          // per group: a copy of its list's last session (when not empty)
   std::vector<AlignedBuffer> block_segments_;
   std::vector<uint32_t> free_blocks_;
   uint32_t block_count_ = 0;  // blocks ever handed out: the next new one
