@@ -188,6 +188,11 @@ size_t GroupTable::probe_direct_in_range(const Batch& batch, const int64_t* valu
   return count;
 }
 
+void GroupTable::limit_direct_span(uint64_t span) {
+  WEIR_CHECK(num_groups_ == 0);  // no direct array built under the old limit
+  max_direct_span_ = std::min(max_direct_span_, span);
+}
+
 bool GroupTable::direct_covers(int64_t low, int64_t high, size_t incoming_rows) {
   const __int128 base = direct_base_;
   const __int128 top = base + static_cast<__int128>(direct_.size()) - 1;

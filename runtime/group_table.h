@@ -57,7 +57,7 @@ class GroupTable {
   GroupTable(const GroupTable&) = delete;
   // Lowers the largest key range direct indexing serves (before the first
   // insert): for a table holding a slice of a key space spread by hash.
-  void limit_direct_span(uint64_t span) { max_direct_span_ = std::min(max_direct_span_, span); }
+  void limit_direct_span(uint64_t span);
   GroupTable& operator=(const GroupTable&) = delete;
 
   // For i in [0, count): group_ids[i] = the group of row rows[i] of `batch`,

@@ -70,8 +70,8 @@ uint32_t SessionStore::insert(uint32_t group, int64_t start, int64_t end) {
   // reading the list's tail (a cache miss per key).
   if (list.empty() || last.end <= start) {
     const uint32_t index = new_block();
-    last = Session{start, end, index};
-    list.push_back(last);
+    list.push_back(Session{start, end, index});
+    last = list.back();  // after the push, which may throw
     ++open_sessions_;
     return index;
   }

@@ -29,7 +29,7 @@ namespace weir {
 // Per key the sessions are kept sorted by start and never overlap.
 //
 // Contract: one owner thread at a time, like GroupTable. The key columns and
-// the layout outlive the store.
+// the layout outlive the store (PartitionedSessionStore keeps the columns).
 class SessionStore {
  public:
   // max_direct_span: see GroupTable::limit_direct_span (for the key table).
