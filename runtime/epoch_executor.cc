@@ -295,7 +295,6 @@ class EpochExecutor::Impl {
   }
 
   void bind_aggregation(WindowAggregation::GlobalState& global) { aggregation_global_ = &global; }
-
   void combine_into(WindowAggregation::GlobalState& global) {
     if (fragment_.aggregation == nullptr) return;
     WEIR_CHECK(&global == aggregation_global_);  // the state the workers were made for

@@ -70,7 +70,6 @@ class SessionStore {
 
   const GroupTable& keys() const { return *keys_; }
   size_t open_sessions() const { return open_sessions_; }
-  bool empty() const { return open_sessions_ == 0; }
 
  private:
   struct Session {
