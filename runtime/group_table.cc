@@ -406,14 +406,22 @@ void GroupTable::track_changes() {
   changed_.assign(num_groups_, 1);
 }
 
-std::vector<uint32_t> GroupTable::changed_groups_in_key_order() const {
-  std::vector<uint32_t> order = groups_in_key_order();
+GroupTable::KeyOrder GroupTable::changed_key_order() const {
+  KeyOrder order = key_order();
   if (!tracks_changes_) return order;
+  // Keyed groups are a prefix of the order, so the kept ones are a prefix of
+  // the kept groups.
+  const size_t keyed = order.keys.size();
   size_t kept = 0;
-  for (const uint32_t group : order) {
-    if (changed_[group] != 0) order[kept++] = group;
+  size_t kept_keyed = 0;
+  for (size_t i = 0; i < order.groups.size(); ++i) {
+    const uint32_t group = order.groups[i];
+    if (changed_[group] == 0) continue;
+    if (i < keyed) order.keys[kept_keyed++] = order.keys[i];
+    order.groups[kept++] = group;
   }
-  order.resize(kept);
+  order.groups.resize(kept);
+  order.keys.resize(kept_keyed);
   return order;
 }
 
@@ -507,14 +515,8 @@ void GroupTable::sorted_single_keys(std::vector<int64_t>& keys, std::vector<uint
   groups.clear();
   keys.reserve(num_groups_);
   groups.reserve(num_groups_);
-  uint32_t null_group = 0;
-  bool has_null = false;
-  for (uint32_t g = 0; g < num_groups_ && !has_null; ++g) {
-    if (key_words_of(g)[1] != 0) {
-      null_group = g;
-      has_null = true;
-    }
-  }
+  const uint32_t null_group = null_group_;
+  const bool has_null = null_group_ != kNoGroup;
   const size_t non_null = num_groups_ - (has_null ? 1 : 0);
   if (key_ordered_) {
     for (uint32_t g = 0; g < num_groups_; ++g) {
@@ -551,6 +553,16 @@ void GroupTable::sorted_single_keys(std::vector<int64_t>& keys, std::vector<uint
     }
   }
   if (has_null) groups.push_back(null_group);
+}
+
+GroupTable::KeyOrder GroupTable::key_order() const {
+  KeyOrder order;
+  if (keys_.size() == 1 && (keys_[0].type == DataType::Int64 || keys_[0].type == DataType::Timestamp)) {
+    sorted_single_keys(order.keys, order.groups);
+  } else {
+    order.groups = groups_in_key_order();
+  }
+  return order;
 }
 
 std::vector<uint32_t> GroupTable::groups_in_key_order() const {

@@ -103,8 +103,9 @@ class GroupTable {
   // clear_changes(). Enabling marks every existing group changed.
   void track_changes();
   bool tracks_changes() const { return tracks_changes_; }
-  // The changed groups in key order (as groups_in_key_order()).
-  std::vector<uint32_t> changed_groups_in_key_order() const;
+  // The changed groups in key order (as key_order()).
+  struct KeyOrder;
+  KeyOrder changed_key_order() const;
   void clear_changes();
 
   // Hints that `group`'s key and state will be read soon (emission walks
@@ -123,6 +124,17 @@ class GroupTable {
   // order in which groups are emitted, so output does not depend on
   // insertion order (which depends on thread scheduling).
   std::vector<uint32_t> groups_in_key_order() const;
+
+  // groups_in_key_order() with, for a table of one int64 or timestamp key,
+  // the keys of its non-NULL groups: keys[i] is the key of groups[i] for
+  // every i < keys.size() (the NULL group, if any, comes last, without a
+  // key). Emission writes the key column from `keys` instead of fetching
+  // every group's key words at random in memory.
+  struct KeyOrder {
+    std::vector<uint32_t> groups;
+    std::vector<int64_t> keys;  // empty for other key shapes
+  };
+  KeyOrder key_order() const;
 
   // Three-way comparison of group `a` of table `x` with group `b` of table
   // `y` (same keys) in emission order: key columns in turn, ascending, NULLs

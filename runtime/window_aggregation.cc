@@ -21,7 +21,7 @@ std::shared_ptr<const Schema> make_output_schema(const WindowAggregationSpec& sp
   return std::make_shared<const Schema>(std::move(fields));
 }
 
-constexpr size_t kEmitBatchRows = 64 * 1024;
+constexpr size_t kEmitBatchRows = 256 * 1024;
 // Output rows built column by column in one go: their states (read at
 // random in memory for large tables) stay in the L2 cache from the first
 // column's pass to the last.
@@ -178,8 +178,8 @@ void WindowAggregation::combine(const std::vector<LocalState*>& locals, GlobalSt
   }
 }
 
-void WindowAggregation::append_groups(const GroupTable& table, const uint32_t* groups, size_t count, int64_t start,
-                                      Batch& out) const {
+void WindowAggregation::append_groups(const GroupTable& table, const uint32_t* groups, const int64_t* keys,
+                                      size_t known_keys, size_t count, int64_t start, Batch& out) const {
   // Column-at-a-time: each output column is written for the whole chunk.
   const size_t key_count = spec_.keys.size();
   const size_t key_offset = spec_.window ? 2 : 0;
@@ -187,7 +187,15 @@ void WindowAggregation::append_groups(const GroupTable& table, const uint32_t* g
     append_repeated(out.column(0), start, count);
     append_repeated(out.column(1), window_end(start), count);
   }
-  for (size_t k = 0; k < key_count; ++k) table.append_keys(groups, count, k, out.column(key_offset + k));
+  if (known_keys > 0) {
+    Column& column = out.column(key_offset);
+    const size_t base = column.size();
+    column.resize_fixed(base + known_keys);
+    std::copy_n(keys, known_keys, column.int64_data() + base);
+    if (known_keys < count) table.append_keys(groups + known_keys, count - known_keys, 0, column);
+  } else {
+    for (size_t k = 0; k < key_count; ++k) table.append_keys(groups, count, k, out.column(key_offset + k));
+  }
   std::vector<const uint8_t*> blocks(count);
   for (size_t i = 0; i < count; ++i) blocks[i] = table.block(groups[i]);
   try {
@@ -200,12 +208,17 @@ void WindowAggregation::append_groups(const GroupTable& table, const uint32_t* g
   }
 }
 
-void WindowAggregation::emit_groups(const GroupTable& table, const std::vector<uint32_t>& order, int64_t start,
+void WindowAggregation::emit_groups(const GroupTable& table, const GroupTable::KeyOrder& order, int64_t start,
                                     Batch& out, const std::function<void(Batch&)>& write, MemoryTracker* tracker,
                                     const ParallelFor& parallel_for) const {
+  const size_t keyed = order.keys.size();
   emit_in_chunks(
-      order.size(),
-      [&](size_t begin, size_t count, Batch& batch) { append_groups(table, order.data() + begin, count, start, batch); },
+      order.groups.size(),
+      [&](size_t begin, size_t count, Batch& batch) {
+        const size_t known_keys = begin < keyed ? std::min(count, keyed - begin) : 0;
+        const int64_t* keys = known_keys > 0 ? order.keys.data() + begin : nullptr;
+        append_groups(table, order.groups.data() + begin, keys, known_keys, count, start, batch);
+      },
       out, write, tracker, parallel_for);
 }
 
@@ -214,6 +227,11 @@ void WindowAggregation::emit_in_chunks(size_t rows, const std::function<void(siz
                                        const ParallelFor& parallel_for) const {
   // Rows [begin, begin + count) in cache-sized pieces.
   auto append_cached = [&append](size_t begin, size_t count, Batch& batch) {
+    // A fresh batch gets its whole chunk's room at once: no regrowth (and
+    // copy) of every column as the pieces arrive.
+    if (batch.num_columns() > 0 && batch.column(0).size() == 0) {
+      for (size_t c = 0; c < batch.num_columns(); ++c) batch.column(c).reserve(count);
+    }
     for (size_t piece = begin; piece < begin + count; piece += kEmitCacheRows) {
       append(piece, std::min(kEmitCacheRows, begin + count - piece), batch);
     }
@@ -306,14 +324,14 @@ uint64_t WindowAggregation::emit(GlobalState& global, int64_t watermark, Sink& s
     if (mode == OutputMode::Append && !closed) break;
     switch (mode) {
       case OutputMode::Append:
-        emit_groups(table, table.groups_in_key_order(), start, out, write, tracker, parallel_for);
+        emit_groups(table, table.key_order(), start, out, write, tracker, parallel_for);
         break;
       case OutputMode::Update:
-        emit_groups(table, table.changed_groups_in_key_order(), start, out, write, tracker, parallel_for);
+        emit_groups(table, table.changed_key_order(), start, out, write, tracker, parallel_for);
         table.clear_changes();
         break;
       case OutputMode::Complete:
-        emit_groups(table, table.groups_in_key_order(), start, out, write, tracker, parallel_for);
+        emit_groups(table, table.key_order(), start, out, write, tracker, parallel_for);
         break;
     }
     // Complete output keeps every window: each trigger writes the whole table.

@@ -144,12 +144,13 @@ class WindowAggregation {
   // `write` (built in parallel chunks when they are many).
   void emit_sessions(GlobalState& global, int64_t closing, Batch& out, const std::function<void(Batch&)>& write,
                      MemoryTracker* tracker, const ParallelFor& parallel_for) const;
-  // Appends the output rows of `count` groups of `table` (window `start`).
-  void append_groups(const GroupTable& table, const uint32_t* groups, size_t count, int64_t start,
-                     Batch& out) const;
+  // Appends the output rows of `count` groups of `table` (window `start`);
+  // the first `known_keys` of them have their (single) key in `keys`.
+  void append_groups(const GroupTable& table, const uint32_t* groups, const int64_t* keys, size_t known_keys,
+                     size_t count, int64_t start, Batch& out) const;
   // Appends the rows of `order`'s groups to `out`, handing full batches to
   // `write` (in parallel chunks for large windows).
-  void emit_groups(const GroupTable& table, const std::vector<uint32_t>& order, int64_t start, Batch& out,
+  void emit_groups(const GroupTable& table, const GroupTable::KeyOrder& order, int64_t start, Batch& out,
                    const std::function<void(Batch&)>& write, MemoryTracker* tracker,
                    const ParallelFor& parallel_for) const;
 
