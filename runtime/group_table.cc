@@ -565,6 +565,32 @@ GroupTable::KeyOrder GroupTable::key_order() const {
   return order;
 }
 
+size_t GroupTable::direct_entries() const {
+  if (direct_.empty() || keys_.size() != 1 || !direct_range_known_) return 0;
+  if (keys_[0].type != DataType::Int64 && keys_[0].type != DataType::Timestamp) return 0;
+  // Every non-NULL key inserted lies in [direct_low_, direct_high_], and
+  // every inserted key inside the array has its entry.
+  const uint64_t base = static_cast<uint64_t>(direct_base_);
+  if (static_cast<uint64_t>(direct_low_) - base >= direct_.size() ||
+      static_cast<uint64_t>(direct_high_) - base >= direct_.size()) {
+    return 0;
+  }
+  return direct_.size();
+}
+
+size_t GroupTable::direct_groups(size_t begin, size_t end, uint32_t* groups, int64_t* keys) const {
+  WEIR_CHECK(begin <= end && end <= direct_.size());
+  const uint64_t base = static_cast<uint64_t>(direct_base_);
+  size_t found = 0;
+  for (size_t index = begin; index < end; ++index) {
+    const uint32_t entry = direct_[index];
+    groups[found] = entry - 1;
+    keys[found] = static_cast<int64_t>(base + index);
+    found += entry != 0 ? 1 : 0;
+  }
+  return found;
+}
+
 std::vector<uint32_t> GroupTable::groups_in_key_order() const {
   std::vector<uint32_t> order;
   if (keys_.empty() || key_ordered_) {

@@ -136,6 +136,17 @@ class GroupTable {
   };
   KeyOrder key_order() const;
 
+  // Emission without materializing key_order(), for a table of one int64 or
+  // timestamp key whose direct array holds every non-NULL group:
+  // direct_entries() is the array's length (0 when that does not apply),
+  // direct_groups() writes the groups and keys of entries [begin, end)
+  // that hold a group, in key order, and returns how many, and
+  // null_key_group() is the NULL key's group (kNoGroup: none), emitted last.
+  size_t direct_entries() const;
+  size_t direct_groups(size_t begin, size_t end, uint32_t* groups, int64_t* keys) const;
+  uint32_t null_key_group() const { return null_group_; }
+  static constexpr uint32_t kNoGroup = ~uint32_t{0};
+
   // Three-way comparison of group `a` of table `x` with group `b` of table
   // `y` (same keys) in emission order: key columns in turn, ascending, NULLs
   // last.
@@ -199,7 +210,6 @@ class GroupTable {
   bool key_ordered_ = false;           // group ids follow key order (until a group is inserted)
   bool tracks_changes_ = false;
   LargeVector<uint8_t> changed_;       // per group when tracking: 1 = changed since clear_changes()
-  static constexpr uint32_t kNoGroup = ~uint32_t{0};
   uint32_t null_group_ = kNoGroup;     // one-column keys: the group of the NULL key
 
   bool direct_eligible_ = false;      // one non-string key

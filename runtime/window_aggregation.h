@@ -148,6 +148,12 @@ class WindowAggregation {
   // the first `known_keys` of them have their (single) key in `keys`.
   void append_groups(const GroupTable& table, const uint32_t* groups, const int64_t* keys, size_t known_keys,
                      size_t count, int64_t start, Batch& out) const;
+  // Appends the rows of `table`'s groups (only those changed since the last
+  // trigger when `changed_only`) to `out` in key order, handing full batches
+  // to `write` (in parallel chunks for large windows).
+  void emit_table(const GroupTable& table, bool changed_only, int64_t start, Batch& out,
+                  const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                  const ParallelFor& parallel_for) const;
   // Appends the rows of `order`'s groups to `out`, handing full batches to
   // `write` (in parallel chunks for large windows).
   void emit_groups(const GroupTable& table, const GroupTable::KeyOrder& order, int64_t start, Batch& out,

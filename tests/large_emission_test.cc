@@ -1,6 +1,7 @@
-// Results with more rows than one emission chunk (64K rows, built in
+// Results with more rows than one emission chunk (256K rows, built in
 // cache-sized pieces of 2K, on several workers): a group-by with int64 keys
-// (direct indexing), with string keys (hash table), and session windows,
+// (direct indexing; dense ones emitted by walking the direct array), with
+// string keys (hash table), and session windows,
 // each equal to a row-at-a-time reference on 1 and 2 threads, whole or in
 // micro-batches.
 #include <gtest/gtest.h>
@@ -114,6 +115,62 @@ TEST(LargeEmission, GroupByWithManyInt64AndStringKeysEqualsTheReference) {
       builder.group_by({key}).aggregate("count(*) AS n").aggregate("sum(v) AS total").aggregate("max(v) AS high");
       const std::vector<std::string> lines = run(table, builder, threads, 0);
       EXPECT_EQ(lines, std::string(key) == "k" ? expected_int : expected_string) << key << ", threads " << threads;
+    }
+  }
+}
+
+TEST(LargeEmission, DenseInt64KeysWithAndWithoutANullKeyEqualTheReference) {
+  // 300,000 dense keys (more than one emission chunk of 256K rows, and
+  // dense enough to be emitted by walking the direct array), with or
+  // without rows of a NULL key (emitted last). (A key column with NULLs is
+  // direct-indexed only after the 2-thread combine.)
+  constexpr int64_t kKeys = 300'000;
+  for (const bool with_nulls : {false, true}) {
+    std::mt19937_64 random(13);
+    auto table = std::make_shared<Batch>(
+        std::make_shared<const Schema>(std::vector<Field>{{"k", DataType::Int64}, {"v", DataType::Int64}}));
+    std::map<int64_t, Totals> by_key;
+    Totals null_key;
+    for (size_t i = 0; i < 900'000; ++i) {
+      const int64_t value = static_cast<int64_t>(random() % 2001) - 1000;
+      if (with_nulls && random() % 97 == 0) {
+        table->column(0).append_null();
+        null_key.add(value);
+      } else {
+        const int64_t key = static_cast<int64_t>(random() % kKeys) - 5'000;
+        table->column(0).append_int64(key);
+        by_key[key].add(value);
+      }
+      table->column(1).append_int64(value);
+    }
+    table->set_num_rows(900'000);
+    std::vector<std::string> expected;
+    for (const auto& [key, totals] : by_key) expected.push_back(std::to_string(key) + "," + totals.text());
+    if (with_nulls) expected.push_back("NULL," + null_key.text());
+    ASSERT_GT(expected.size(), 280'000u);
+
+    for (size_t threads : {1, 2}) {
+      PipelineBuilder builder;
+      builder.group_by({"k"}).aggregate("count(*) AS n").aggregate("sum(v) AS total").aggregate("max(v) AS high");
+      auto sink = std::make_unique<MemorySink>();
+      MemorySink* sink_view = sink.get();
+      builder.source(std::make_unique<MemorySource>(table, "events")).sink(std::move(sink));
+      RunOptions options;
+      options.threads = threads;
+      const auto pipeline = builder.build();  // owns the sink
+      pipeline->run(options);
+      std::vector<std::string> lines;
+      for (const Batch& batch : sink_view->batches()) {
+        for (size_t r = 0; r < batch.num_rows(); ++r) {
+          std::string line = batch.column(0).is_valid(r) ? std::to_string(batch.column(0).int64_data()[r]) : "NULL";
+          for (size_t c = 1; c < batch.num_columns(); ++c) line += "," + cell(batch.column(c), r);
+          lines.push_back(line);
+        }
+      }
+      ASSERT_EQ(lines.size(), expected.size()) << "threads " << threads << ", NULLs " << with_nulls;
+      for (size_t i = 0; i < lines.size(); ++i) {
+        ASSERT_EQ(lines[i], expected[i]) << "row " << i << ", threads " << threads << ", NULLs " << with_nulls;
+      }
     }
   }
 }
