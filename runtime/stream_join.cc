@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <limits>
 #include <set>
+#include <span>
 
 #include "runtime/errors.h"
 #include "runtime/join_key_index.h"
+#include "runtime/ordinal_run_merge.h"
 #include "runtime/time_window.h"
 
 namespace weir {
@@ -415,32 +417,12 @@ void gather_column(const std::vector<std::unique_ptr<StreamJoin::PartitionState>
 
 uint64_t StreamJoin::emit(GlobalState& global, Sink& sink, MemoryTracker* tracker,
                           const ParallelFor& parallel_for) const {
-  // Each partition's pairs are in output order: merge the runs pairwise,
-  // the merges of one level on the workers.
+  // Each partition's pairs are in output order: merge the runs (in
+  // ordinal ranges, on the workers).
   std::vector<Pair> pairs;
-  std::vector<size_t> run_ends;
-  for (const auto& partition : global.partitions) {
-    pairs.insert(pairs.end(), partition->pairs.begin(), partition->pairs.end());
-    if (!partition->pairs.empty()) run_ends.push_back(pairs.size());
-  }
-  while (run_ends.size() > 1) {
-    const size_t merges = run_ends.size() / 2;
-    auto merge = [&](size_t m) {
-      const size_t begin = 2 * m == 0 ? 0 : run_ends[2 * m - 1];
-      std::inplace_merge(pairs.begin() + static_cast<std::ptrdiff_t>(begin),
-                         pairs.begin() + static_cast<std::ptrdiff_t>(run_ends[2 * m]),
-                         pairs.begin() + static_cast<std::ptrdiff_t>(run_ends[2 * m + 1]));
-    };
-    if (parallel_for && merges > 1) {
-      parallel_for(merges, merge);
-    } else {
-      for (size_t m = 0; m < merges; ++m) merge(m);
-    }
-    std::vector<size_t> merged_ends;
-    for (size_t r = 1; r < run_ends.size(); r += 2) merged_ends.push_back(run_ends[r]);
-    if (run_ends.size() % 2 == 1) merged_ends.push_back(run_ends.back());
-    run_ends = std::move(merged_ends);
-  }
+  std::vector<std::span<const Pair>> runs;
+  for (const auto& partition : global.partitions) runs.emplace_back(partition->pairs);
+  merge_ordinal_runs(runs, pairs, [](const Pair& pair) { return pair.later; }, parallel_for);
   if (pair_ranking_) keep_ranked_pairs(global, pairs, tracker, parallel_for);
   const size_t first = spec_.window_millis ? 2 : 0;  // window_start, window_end
   const size_t widths[2] = {spec_.left_columns.size(), spec_.right_columns.size()};
