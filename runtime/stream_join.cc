@@ -211,31 +211,55 @@ void StreamJoin::consume(const Batch& batch, const uint32_t* left_rows, size_t l
     const Column* time = timed ? &batch.column(time_columns[side]) : nullptr;
     const Column* until = spec_.interval && until_columns[side] ? &batch.column(*until_columns[side]) : time;
     const auto& columns = side == 0 ? spec_.left_columns : spec_.right_columns;
-    // The rows of each partition, their carried columns copied per
-    // partition afterwards (one sizing per column, not per row).
-    std::array<std::vector<uint32_t>, kPartitions> picked;
+    // Two passes: the partition of each kept row (and the partitions'
+    // sizes), then each partition's values appended in one sizing per
+    // vector and column, not per row.
+    local.kept_rows.clear();
+    local.kept_partitions.clear();
+    std::array<size_t, kPartitions + 1> first_of{};  // counts, then where each partition starts
+    const int64_t* keys = key.int64_data();
     for (size_t i = 0; i < counts[side]; ++i) {
       const uint32_t row = rows[side][i];
       if (!key.is_valid(row) || (time != nullptr && (!time->is_valid(row) || !until->is_valid(row)))) continue;
-      const JoinKey join_key{key.int64_data()[row], spec_.window_millis
-                                                        ? window_start_of(time->int64_data()[row], *spec_.window_millis)
-                                                        : 0};
-      const size_t partition = partition_of(join_key);
-      SideRows& to = *local.parts[partition][side];
-      to.keys.push_back(join_key.key);
-      to.windows.push_back(join_key.window);
-      to.ordinals.push_back(batch.first_row_ordinal + row);
-      if (spec_.interval) {
-        to.lows.push_back(time->int64_data()[row]);
-        to.highs.push_back(until->int64_data()[row]);
-      }
-      picked[partition].push_back(row);
+      const int64_t window =
+          spec_.window_millis ? window_start_of(time->int64_data()[row], *spec_.window_millis) : 0;
+      const auto partition = static_cast<uint8_t>(partition_of(JoinKey{keys[row], window}));
+      local.kept_rows.push_back(row);
+      local.kept_partitions.push_back(partition);
+      ++first_of[partition + 1];
     }
+    for (size_t p = 0; p < kPartitions; ++p) first_of[p + 1] += first_of[p];
+    const size_t kept = local.kept_rows.size();
+    local.rows_by_partition.resize(kept);
+    std::array<size_t, kPartitions> next;
+    std::copy(first_of.begin(), first_of.end() - 1, next.begin());
+    for (size_t i = 0; i < kept; ++i) local.rows_by_partition[next[local.kept_partitions[i]]++] = local.kept_rows[i];
     for (size_t p = 0; p < kPartitions; ++p) {
-      if (picked[p].empty()) continue;
-      Batch& carried = local.parts[p][side]->carried;
+      const size_t count = first_of[p + 1] - first_of[p];
+      if (count == 0) continue;
+      const uint32_t* picked = local.rows_by_partition.data() + first_of[p];
+      SideRows& to = *local.parts[p][side];
+      const size_t base = to.keys.size();
+      to.keys.resize(base + count);
+      to.windows.resize(base + count);
+      to.ordinals.resize(base + count);
+      for (size_t i = 0; i < count; ++i) {
+        const uint32_t row = picked[i];
+        to.keys[base + i] = keys[row];
+        to.windows[base + i] =
+            spec_.window_millis ? window_start_of(time->int64_data()[row], *spec_.window_millis) : 0;
+        to.ordinals[base + i] = batch.first_row_ordinal + row;
+      }
+      if (spec_.interval) {
+        to.lows.resize(base + count);
+        to.highs.resize(base + count);
+        for (size_t i = 0; i < count; ++i) {
+          to.lows[base + i] = time->int64_data()[picked[i]];
+          to.highs[base + i] = until->int64_data()[picked[i]];
+        }
+      }
       for (size_t c = 0; c < columns.size(); ++c) {
-        carried.column(c).append_selected(batch.column(columns[c]), picked[p].data(), picked[p].size());
+        to.carried.column(c).append_selected(batch.column(columns[c]), picked, count);
       }
     }
   }

@@ -109,6 +109,11 @@ class StreamJoin {
   struct LocalState {
     // parts[p][side]: rows consumed since the last combine (side 0 = left).
     std::vector<std::array<std::unique_ptr<SideRows>, 2>> parts;
+    // consume() scratch, reused across morsels: each kept row and its
+    // partition, then the rows grouped by partition.
+    std::vector<uint32_t> kept_rows;
+    std::vector<uint8_t> kept_partitions;
+    std::vector<uint32_t> rows_by_partition;
   };
   // The state of both inputs, per key-hash partition.
   struct PartitionState;
