@@ -17,19 +17,29 @@ void append_base_url(JavaRandom& random, std::string& out) {
   out += "/item.htm?query=1";
 }
 
-NexmarkChannelTable build_channel_table() {
-  NexmarkChannelTable table;
+// Fills `table` in place: its views point into its own `text`.
+void build_channel_table(NexmarkChannelTable& table) {
   JavaRandom random(kNexmarkUrlSeed);
   for (std::string& url : table.hot_urls) append_base_url(random, url);
-  table.names.resize(kNexmarkChannelCount);
-  table.urls.resize(kNexmarkChannelCount);
+  std::vector<size_t> name_sizes(kNexmarkChannelCount);
+  std::vector<size_t> url_sizes(kNexmarkChannelCount);
   for (int32_t channel = 0; channel < kNexmarkChannelCount; ++channel) {
-    table.names[channel] = "channel-" + std::to_string(channel);
-    std::string& url = table.urls[channel];
-    append_base_url(random, url);
-    if (random.next_int(10) > 0) url += "&channel_id=" + std::to_string(nexmark_flink_channel_id(channel));
+    const size_t before = table.text.size();
+    table.text += "channel-" + std::to_string(channel);
+    name_sizes[channel] = table.text.size() - before;
+    append_base_url(random, table.text);
+    if (random.next_int(10) > 0) table.text += "&channel_id=" + std::to_string(nexmark_flink_channel_id(channel));
+    url_sizes[channel] = table.text.size() - before - name_sizes[channel];
   }
-  return table;
+  // Views once the buffer no longer moves.
+  const std::string_view text = table.text;
+  size_t offset = 0;
+  for (int32_t channel = 0; channel < kNexmarkChannelCount; ++channel) {
+    table.names.push_back(text.substr(offset, name_sizes[channel]));
+    offset += name_sizes[channel];
+    table.urls.push_back(text.substr(offset, url_sizes[channel]));
+    offset += url_sizes[channel];
+  }
 }
 
 }  // namespace
@@ -48,7 +58,11 @@ int32_t nexmark_flink_channel_id(int32_t channel) {
 
 const NexmarkChannelTable& nexmark_channel_table() {
   // Never destroyed: TBB workers that read it may outlive static destruction.
-  static const NexmarkChannelTable* const table = new NexmarkChannelTable(build_channel_table());
+  static const NexmarkChannelTable* const table = [] {
+    auto* built = new NexmarkChannelTable;
+    build_channel_table(*built);
+    return built;
+  }();
   return *table;
 }
 

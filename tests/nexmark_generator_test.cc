@@ -322,9 +322,9 @@ TEST(NexmarkChannelTest, TheUrlTableIsAFixedFunctionOfItsSeed) {
   EXPECT_EQ(table.urls[4763], "https://www.nexmark.com/lky/_xh/xrf/item.htm?query=1&channel_id=649592832");
   size_t with_id = 0;
   for (int32_t c = 0; c < kNexmarkChannelCount; ++c) {
-    const std::string& url = table.urls[c];
+    const std::string_view url = table.urls[c];
     ASSERT_TRUE(url.starts_with("https://www.nexmark.com/")) << url;
-    if (url.find("&channel_id=") != std::string::npos) {
+    if (url.find("&channel_id=") != std::string_view::npos) {
       ++with_id;
       ASSERT_TRUE(url.ends_with("&channel_id=" + std::to_string(nexmark_flink_channel_id(c)))) << url;
     }
