@@ -212,11 +212,14 @@ bool GroupTable::direct_covers(int64_t low, int64_t high, size_t incoming_rows) 
   // until enough rows were seen (the hash slots serve them meanwhile).
   const uint64_t rows = rows_seen_ + incoming_rows;
   if (span > (__int128{1} << 16) && span > static_cast<__int128>(64 * rows)) return false;
-  // Room to grow upwards (keys such as ids or times often increase). Index
-  // arithmetic is unsigned (key - base wraps consistently), so a range that
-  // reaches past INT64_MAX is harmless: no key lies there.
+  // Room to grow upwards (keys such as ids or times often increase), but
+  // never past INT64_MAX: index arithmetic is unsigned, and an array that
+  // reached past it would wrap around to INT64_MIN, serving the smallest keys
+  // at its end, out of key order. Near the top the array starts lower.
   const uint64_t capacity = std::bit_ceil(static_cast<uint64_t>(span));
-  rebuild_direct(static_cast<int64_t>(new_low), capacity);
+  const __int128 top_key = std::numeric_limits<int64_t>::max();
+  const __int128 new_base = std::min(new_low, top_key - static_cast<__int128>(capacity) + 1);
+  rebuild_direct(static_cast<int64_t>(new_base), capacity);
   direct_low_ = static_cast<int64_t>(new_low);
   direct_high_ = static_cast<int64_t>(new_high);
   direct_range_known_ = true;
@@ -570,11 +573,10 @@ size_t GroupTable::direct_entries() const {
   if (keys_[0].type != DataType::Int64 && keys_[0].type != DataType::Timestamp) return 0;
   // Every non-NULL key inserted lies in [direct_low_, direct_high_], and
   // every inserted key inside the array has its entry.
-  const uint64_t base = static_cast<uint64_t>(direct_base_);
-  if (static_cast<uint64_t>(direct_low_) - base >= direct_.size() ||
-      static_cast<uint64_t>(direct_high_) - base >= direct_.size()) {
-    return 0;
-  }
+  // (An array that wrapped past INT64_MAX would not be in key order.)
+  const __int128 low = direct_base_;
+  const __int128 high = low + static_cast<__int128>(direct_.size()) - 1;
+  if (high > std::numeric_limits<int64_t>::max() || direct_low_ < low || direct_high_ > high) return 0;
   return direct_.size();
 }
 

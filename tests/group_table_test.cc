@@ -139,6 +139,72 @@ namespace {
 // slots: NULL keys, ranges too wide or too sparse, ranges that grow up and
 // down) must give the same groups as a plain map, across merges, and yield
 // them in key order with the NULL key last.
+// The three ways emission orders a one-int64-key table agree: group ids by
+// key (groups_in_key_order), the same with keys (key_order), and, when the
+// direct array holds every group, walking it (direct_groups, then the NULL
+// group).
+void expect_emission_orders_agree(const GroupTable& table) {
+  const std::vector<uint32_t> order = table.groups_in_key_order();
+  const GroupTable::KeyOrder keyed = table.key_order();
+  ASSERT_EQ(keyed.groups, order);
+  for (size_t i = 0; i < keyed.keys.size(); ++i) {
+    Column key(DataType::Int64);
+    table.append_key(keyed.groups[i], 0, key);
+    ASSERT_TRUE(key.is_valid(0));
+    ASSERT_EQ(key.int64_data()[0], keyed.keys[i]);
+  }
+  ASSERT_GE(keyed.keys.size() + 1, order.size());
+  const size_t entries = table.direct_entries();
+  if (entries == 0) return;
+  std::vector<uint32_t> groups(entries);
+  std::vector<int64_t> keys(entries);
+  const size_t found = table.direct_groups(0, entries, groups.data(), keys.data());
+  groups.resize(found);
+  keys.resize(found);
+  if (table.null_key_group() != GroupTable::kNoGroup) groups.push_back(table.null_key_group());
+  ASSERT_EQ(groups, order);
+  ASSERT_EQ(keys, keyed.keys);
+}
+
+TEST(GroupTableDirectIndexing, AnArrayNearInt64MaxDoesNotWrapToInt64Min) {
+  // Keys at the top of the range build a direct array; INT64_MIN must not be
+  // served at its end (unsigned index arithmetic would wrap, and the walk of
+  // the array would emit it last). With a key in between, inserted by
+  // hashing (its morsel has a NULL), that key must be emitted too.
+  const std::vector<GroupKeyColumn> keys = {{0, DataType::Int64}};
+  const AggregateStateLayout layout{std::vector<AggregateSpec>{AggregateSpec{}}};  // count(*)
+  auto schema = std::make_shared<const Schema>(std::vector<Field>{{"i", DataType::Int64}});
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kTop = 300'000;
+  for (const bool with_middle_key : {false, true}) {
+    GroupTable table(keys, layout, nullptr);
+    GroupProbeScratch scratch;
+    auto insert = [&](const std::vector<std::optional<int64_t>>& values) {
+      Batch batch(schema);
+      for (const auto& value : values) value ? batch.column(0).append_int64(*value) : batch.column(0).append_null();
+      batch.set_num_rows(values.size());
+      std::vector<uint32_t> rows(values.size()), groups(values.size());
+      for (uint32_t r = 0; r < rows.size(); ++r) rows[r] = r;
+      table.find_or_insert(batch, rows.data(), rows.size(), groups.data(), scratch);
+    };
+    for (int64_t first = 0; first < kTop; first += 16'384) {
+      std::vector<std::optional<int64_t>> values;
+      for (int64_t k = first; k < std::min(first + 16'384, kTop); ++k) values.push_back(kMax - (kTop - 1) + k);
+      insert(values);
+    }
+    insert({kMin});
+    if (with_middle_key) insert({0, std::nullopt});
+    const GroupTable::KeyOrder order = table.key_order();
+    std::vector<int64_t> expected = {kMin};
+    if (with_middle_key) expected.push_back(0);
+    for (int64_t k = 0; k < kTop; ++k) expected.push_back(kMax - (kTop - 1) + k);
+    ASSERT_EQ(order.keys, expected) << "with the middle key: " << with_middle_key;
+    ASSERT_EQ(order.groups.size(), expected.size() + (with_middle_key ? 1 : 0));
+    expect_emission_orders_agree(table);
+  }
+}
+
 TEST(GroupTableDirectIndexing, MatchesAReferenceMapUnderRangeChangesNullsAndMerges) {
   std::mt19937_64 random(97);
   const std::vector<GroupKeyColumn> keys = {{0, DataType::Int64}};
@@ -203,6 +269,7 @@ TEST(GroupTableDirectIndexing, MatchesAReferenceMapUnderRangeChangesNullsAndMerg
     }
     left.merge_from(right);
     ASSERT_EQ(left.num_groups(), expected.size());
+    expect_emission_orders_agree(left);
     std::vector<std::pair<std::optional<int64_t>, int64_t>> actual;
     for (uint32_t group : left.groups_in_key_order()) {
       Column key(DataType::Int64), count(DataType::Int64);
