@@ -231,7 +231,7 @@ void WindowAggregation::emit_table(const GroupTable& table, bool changed_only, i
         const size_t found = table.direct_groups(begin, begin + count, piece_groups.data(), piece_keys.data());
         if (found > 0) append_groups(table, piece_groups.data(), piece_keys.data(), found, found, start, batch);
       },
-      out, write, tracker, parallel_for);
+      out, write, tracker, parallel_for, static_cast<double>(groups) / static_cast<double>(entries));
   if (table.null_key_group() != GroupTable::kNoGroup) {
     const uint32_t null_group = table.null_key_group();
     append_groups(table, &null_group, nullptr, 0, 1, start, out);
@@ -254,13 +254,14 @@ void WindowAggregation::emit_groups(const GroupTable& table, const GroupTable::K
 
 void WindowAggregation::emit_in_chunks(size_t rows, const std::function<void(size_t, size_t, Batch&)>& append,
                                        Batch& out, const std::function<void(Batch&)>& write, MemoryTracker* tracker,
-                                       const ParallelFor& parallel_for) const {
+                                       const ParallelFor& parallel_for, double density) const {
   // Rows [begin, begin + count) in cache-sized pieces.
-  auto append_cached = [&append](size_t begin, size_t count, Batch& batch) {
+  auto append_cached = [&append, density](size_t begin, size_t count, Batch& batch) {
     // A fresh batch gets its whole chunk's room at once: no regrowth (and
     // copy) of every column as the pieces arrive.
     if (batch.num_columns() > 0 && batch.column(0).size() == 0) {
-      for (size_t c = 0; c < batch.num_columns(); ++c) batch.column(c).reserve(count);
+      const auto expected = static_cast<size_t>(static_cast<double>(count) * density) + 1;
+      for (size_t c = 0; c < batch.num_columns(); ++c) batch.column(c).reserve(std::min(count, expected));
     }
     for (size_t piece = begin; piece < begin + count; piece += kEmitCacheRows) {
       append(piece, std::min(kEmitCacheRows, begin + count - piece), batch);

@@ -165,9 +165,12 @@ class WindowAggregation {
   // building all its columns), in chunks of at most kEmitBatchRows handed to
   // `write` in order; built on the workers of `parallel_for` when there are
   // several chunks.
+  // `rows` may count positions some of which yield no row (a direct array's
+  // entries): `density` (rows per position, at most 1) sizes the chunks'
+  // reservations.
   void emit_in_chunks(size_t rows, const std::function<void(size_t, size_t, Batch&)>& append, Batch& out,
                       const std::function<void(Batch&)>& write, MemoryTracker* tracker,
-                      const ParallelFor& parallel_for) const;
+                      const ParallelFor& parallel_for, double density = 1.0) const;
 
   WindowAggregationSpec spec_;
   AggregateStateLayout layout_;
