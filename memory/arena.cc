@@ -1,6 +1,5 @@
 #include "memory/arena.h"
-
-#include <mimalloc.h>
+#include "memory/raw_allocation.h"
 
 #include <algorithm>
 #include <cstring>
@@ -53,7 +52,7 @@ void* Arena::allocate(size_t bytes, size_t alignment) {
   }
   const size_t chunk = std::max(chunk_bytes_, bytes + alignment);
   tracker_->allocate(static_cast<int64_t>(chunk));
-  void* memory = mi_malloc_aligned(chunk, 64);
+  void* memory = allocate_raw(chunk, 64);
   if (memory == nullptr) {
     tracker_->release(static_cast<int64_t>(chunk));
     throw std::bad_alloc();
@@ -74,7 +73,7 @@ std::string_view Arena::copy(std::string_view text) {
 }
 
 void Arena::reset() {
-  for (void* chunk : chunks_) mi_free(chunk);
+  for (void* chunk : chunks_) free_raw(chunk);
   chunks_.clear();
   tracker_->release(static_cast<int64_t>(bytes_reserved_));
   bytes_reserved_ = 0;

@@ -17,7 +17,7 @@ namespace weir {
 
 constexpr size_t kHugePageBytes = size_t{2} << 20;
 
-// Allocates `bytes` from mimalloc, 2 MiB aligned and advised for huge pages
+// Allocates `bytes` (memory/raw_allocation.h: mimalloc), 2 MiB aligned and advised for huge pages
 // when at least kHugePageBytes, else `alignment` aligned. Throws
 // std::bad_alloc. Free with free_maybe_huge().
 void* allocate_maybe_huge(size_t bytes, size_t alignment);
