@@ -224,7 +224,7 @@ std::vector<std::vector<uint32_t>> PartitionedSessionStore::key_ranks(const Para
 
 void PartitionedSessionStore::take_closed(int64_t closing,
                                           const std::function<void(const SessionStore::ClosedSessions&)>& emit,
-                                          const ParallelFor& parallel_for) {
+                                          const ParallelFor& parallel_for, AfterEmit after_emit) {
   using Closed = SessionStore::Closed;
   struct Scan {
     size_t count = 0;
@@ -348,6 +348,7 @@ void PartitionedSessionStore::take_closed(int64_t closing,
     });
   }
   emit(closed);
+  if (after_emit == AfterEmit::Keep) return;
   run_tasks(parallel_for, kPartitions, [&](size_t p) {
     if (scans[p].count > 0) partitions_[p]->store.drop_closed(closing, scans[p].count);
   });

@@ -76,13 +76,20 @@ class PartitionedSessionStore {
   // abandoned epoch; rows folded before stay in the partitions).
   static void discard(WorkerBuffers& worker);
 
+  // What take_closed() does with the sessions it handed to `emit`: drop
+  // them (append output), or keep them (complete output, which writes every
+  // session again at each trigger: closing = INT64_MAX then hands over the
+  // open sessions as well).
+  enum class AfterEmit { Drop, Keep };
   // Driver: hands every session with end <= closing to `emit`, as one array
   // in order of (end, start, key) (Closed::partition names the partition
-  // whose keys() holds Closed::group), then drops them. The array and its
-  // blocks are valid only during the call; `emit` is not called when no
-  // session closes.
+  // whose keys() holds Closed::group), then drops or keeps them. The array
+  // and its blocks are valid only during the call; `emit` is not called when
+  // no session closes. A kept session never absorbs a later on-time row
+  // (such a row starts at or after its end), so keeping closed sessions
+  // changes no later result.
   void take_closed(int64_t closing, const std::function<void(const SessionStore::ClosedSessions&)>& emit,
-                   const ParallelFor& parallel_for);
+                   const ParallelFor& parallel_for, AfterEmit after_emit = AfterEmit::Drop);
   // The key table of partition `partition` (for Closed::group).
   const GroupTable& keys(size_t partition) const { return partitions_[partition]->store.keys(); }
   // Appends key `key_index` of sessions[0, count) to `out`.

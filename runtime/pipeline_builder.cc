@@ -276,9 +276,10 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_stage() {
   if (session_gap_millis_) {
     if (!event_time) throw ConfigError("window: a window needs event_time (the column windows are cut on)");
     if (*session_gap_millis_ <= 0) throw ConfigError("window.gap: must be greater than zero");
-    if (output_mode_ != OutputMode::Append) {
-      throw ConfigError("output_mode: session windows support append output only (a session's start moves "
-                        "as sessions merge, so upserts keyed by window would not be stable)");
+    if (output_mode_ == OutputMode::Update) {
+      throw ConfigError("output_mode: session windows support append and complete output, not update (a "
+                        "session's start and end move as it grows and merges with others, so no upsert key "
+                        "stays stable; Spark refuses this combination too)");
     }
     spec.session_gap_millis = *session_gap_millis_;
     spec.event_time_column = *event_time;

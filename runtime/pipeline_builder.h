@@ -96,7 +96,7 @@ class PipelineBuilder {
   PipelineBuilder& hopping_window(int64_t size_millis, int64_t slide_millis);
   // Session windows per group key: rows of a key closer than `gap` in event
   // time form one session [first, last + gap) (runtime/session_windows.h).
-  // Append output only.
+  // Append or complete output (update is refused: a session's bounds move).
   PipelineBuilder& session_window(int64_t gap_millis);
   // Keeps each window open for this long after the watermark passed its end:
   // rows arriving meanwhile still count, and the window is written when the

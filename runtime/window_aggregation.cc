@@ -317,14 +317,21 @@ uint64_t WindowAggregation::emit(GlobalState& global, int64_t watermark, Sink& s
   const bool input_ended = watermark == std::numeric_limits<int64_t>::max();
   const OutputMode mode = spec_.output_mode;
   if (global.sessions) {
-    // Append only (the builder refuses the other modes): a session closes
-    // when the watermark passes its end + allowed lateness.
+    // Append: a session is written once, when the watermark passes its end
+    // + allowed lateness. Complete: every session, open or closed, at every
+    // trigger (none is ever dropped). Update is refused by the builder: a
+    // session's bounds move as it grows and merges, so no upsert key is
+    // stable (Spark refuses it too, SPARK-36463).
+    WEIR_CHECK(mode != OutputMode::Update);
     const int64_t lateness = spec_.allowed_lateness_millis;
-    const int64_t closing = input_ended ? watermark
+    const int64_t closing = input_ended || mode == OutputMode::Complete ? std::numeric_limits<int64_t>::max()
                             : watermark < std::numeric_limits<int64_t>::min() + lateness
                                 ? std::numeric_limits<int64_t>::min()
                                 : watermark - lateness;
-    emit_sessions(global, closing, out, write, tracker, parallel_for);
+    emit_sessions(global, closing,
+                  mode == OutputMode::Complete ? PartitionedSessionStore::AfterEmit::Keep
+                                               : PartitionedSessionStore::AfterEmit::Drop,
+                  out, write, tracker, parallel_for);
     write(out);
     return rows_written;
   }
@@ -385,7 +392,8 @@ size_t WindowAggregation::open_windows(const GlobalState& global) const {
   return global.sessions ? global.sessions->open_sessions() : global.windows.size();
 }
 
-void WindowAggregation::emit_sessions(GlobalState& global, int64_t closing, Batch& out,
+void WindowAggregation::emit_sessions(GlobalState& global, int64_t closing,
+                                      PartitionedSessionStore::AfterEmit after_emit, Batch& out,
                                       const std::function<void(Batch&)>& write, MemoryTracker* tracker,
                                       const ParallelFor& parallel_for) const {
   const PartitionedSessionStore& keys = *global.sessions;
@@ -430,7 +438,7 @@ void WindowAggregation::emit_sessions(GlobalState& global, int64_t closing, Batc
             [&](size_t begin, size_t count, Batch& batch) { append_sessions(sessions.data() + begin, count, batch); },
             out, write, tracker, parallel_for);
       },
-      parallel_for);
+      parallel_for, after_emit);
 }
 
 }  // namespace weir

@@ -58,7 +58,9 @@ struct WindowAggregationSpec {
 //    window when the watermark is INT64_MAX: the input ended) and drops
 //    them; in update mode the changed groups of every window, dropping the
 //    closed windows; in complete mode every group of every window (nothing
-//    is dropped). Always in window order and within a
+//    is dropped). Session windows: append writes the sessions that closed,
+//    complete every session, open or closed, ordered by (end, start, key);
+//    update is not supported (the builder refuses it). Otherwise always in window order and within a
 //    window in group-key order, and drops their state. Windows not yet
 //    closed stay in GlobalState across epochs (what a checkpoint would save).
 class WindowAggregation {
@@ -140,10 +142,12 @@ class WindowAggregation {
   int64_t window_end(int64_t start) const;
   bool has_window_columns() const { return spec_.window || spec_.session_gap_millis; }
   std::unique_ptr<PartitionedSessionStore> make_session_store(MemoryTracker* tracker) const;
-  // Appends the sessions that close at `closing`, handing full batches to
-  // `write` (built in parallel chunks when they are many).
-  void emit_sessions(GlobalState& global, int64_t closing, Batch& out, const std::function<void(Batch&)>& write,
-                     MemoryTracker* tracker, const ParallelFor& parallel_for) const;
+  // Appends the sessions that close at `closing` (dropping or keeping
+  // them), handing full batches to `write` (built in parallel chunks when
+  // they are many).
+  void emit_sessions(GlobalState& global, int64_t closing, PartitionedSessionStore::AfterEmit after_emit,
+                     Batch& out, const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                     const ParallelFor& parallel_for) const;
   // Appends the output rows of `count` groups of `table` (window `start`);
   // the first `known_keys` of them have their (single) key in `keys`.
   void append_groups(const GroupTable& table, const uint32_t* groups, const int64_t* keys, size_t known_keys,

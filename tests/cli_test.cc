@@ -485,7 +485,7 @@ TEST_F(CliTest, BadPipelineFilesExitTwoNamingTheField) {
       {R"("type": "tumbling", "size": "10s")", R"("type": "session")", "window.gap: missing"},
       {R"("window": {"type": "tumbling", "size": "10s"})",
        R"("output_mode": "update", "window": {"type": "session", "gap": "5s"})",
-       "output_mode: session windows support append output only"},
+       "output_mode: session windows support append and complete output, not update"},
       {R"("path": ")", R"("partition_by_file": "yes", "path": ")", "source.partition_by_file: expected true or false"},
       {R"("watermark_delay": "5s")", R"("watermark_delay": "5s", "idle_timeout": "0s")",
        "event_time.idle_timeout: must be greater than zero"},

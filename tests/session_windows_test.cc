@@ -110,5 +110,88 @@ TEST(SessionWindows, ASumOverflowNamesTheSessionItHappensIn) {
   }
 }
 
+// Records each committed epoch's rows as "start,end,k,count,sum" lines.
+class EpochLinesSink final : public Sink {
+ public:
+  void open(std::shared_ptr<const Schema>) override {}
+  void write(const Batch& batch) override {
+    for (size_t r = 0; r < batch.num_rows(); ++r) {
+      const uint32_t row = batch.selection().data()[r];
+      std::string line;
+      for (size_t c = 0; c < batch.num_columns(); ++c) {
+        line += (c > 0 ? "," : "") + std::to_string(batch.column(c).int64_data()[row]);
+      }
+      pending_.push_back(line);
+    }
+  }
+  void commit_epoch(uint64_t) override { epochs_.push_back(std::move(pending_)), pending_.clear(); }
+  void finish() override {}
+  void abort() noexcept override {}
+  std::string describe() const override { return "epoch lines"; }
+  const std::vector<std::vector<std::string>>& epochs() const { return epochs_; }
+
+ private:
+  std::vector<std::string> pending_;
+  std::vector<std::vector<std::string>> epochs_;
+};
+
+TEST(SessionWindows, CompleteOutputWritesEverySessionOpenOrClosedAtEachTrigger) {
+  // One row per trigger (delay 5s): key 1 opens [1000, 2500), then
+  // [3000, 4500), the row at 2000 merges them; the row at 20000 moves the
+  // watermark to 15000, closing [1000, 4500), which complete output still
+  // writes.
+  const std::vector<Event> events = {{1000, 1, 1}, {3000, 1, 10}, {2000, 1, 100}, {20000, 1, 1000}};
+  const std::vector<std::vector<std::string>> expected_first = {
+      {"1000,2500,1,1,1"},
+      {"1000,2500,1,1,1", "3000,4500,1,1,10"},
+      {"1000,4500,1,3,111"},
+      {"1000,4500,1,3,111", "20000,21500,1,1,1000"}};
+  for (size_t threads : {1, 2}) {
+    auto sink = std::make_unique<EpochLinesSink>();
+    EpochLinesSink* epochs = sink.get();
+    PipelineBuilder builder;
+    builder.source(std::make_unique<MemorySource>(table_of(events), "events"))
+        .event_time("ts", 5000)
+        .session_window(1500)
+        .group_by({"k"})
+        .aggregate("count(*) AS n")
+        .aggregate("sum(v) AS total")
+        .output_mode(OutputMode::Complete)
+        .sink(std::move(sink));
+    RunOptions options;
+    options.trigger = {TriggerKind::ProcessingTime, 0};
+    options.max_rows_per_trigger = 1;
+    options.threads = threads;
+    options.morsel_rows = 1;
+    const auto pipeline = builder.build();  // owns the sink
+    pipeline->run(options);
+    ASSERT_GE(epochs->epochs().size(), expected_first.size()) << threads << " threads";
+    for (size_t e = 0; e < expected_first.size(); ++e) {
+      EXPECT_EQ(epochs->epochs()[e], expected_first[e]) << "epoch " << e << ", " << threads << " threads";
+    }
+    // The last table is the append result.
+    EXPECT_EQ(epochs->epochs().back(), run_sessions(events, 1500, 5000, 1, threads, 1)) << threads << " threads";
+  }
+}
+
+TEST(SessionWindows, UpdateOutputIsRefused) {
+  PipelineBuilder builder;
+  builder.source(std::make_unique<MemorySource>(table_of({{1000, 1, 1}}), "events"))
+      .event_time("ts", 0)
+      .session_window(1500)
+      .group_by({"k"})
+      .aggregate("count(*) AS n")
+      .output_mode(OutputMode::Update)
+      .sink(std::make_unique<MemorySink>());
+  try {
+    builder.build();
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("session windows support append and complete output, not update"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
 }  // namespace
 }  // namespace weir

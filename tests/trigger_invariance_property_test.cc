@@ -124,7 +124,8 @@ Case random_case(std::mt19937_64& random) {
                                           OutputMode::Complete}[uniform(0, 3)];
   c.session = c.windowed && chance(0.3);
   c.session_gap = std::vector<int64_t>{300, 1000, 5000}[uniform(0, 2)];
-  if (c.session) c.output_mode = OutputMode::Append;  // sessions: append only
+  // Sessions: append or complete (update is refused, see the user guide).
+  if (c.session && c.output_mode == OutputMode::Update) c.output_mode = OutputMode::Append;
   c.delay = std::vector<int64_t>{0, 500, 3000, 20000}[uniform(0, 3)];
   for (const char* key : {"k1", "k2", "b"}) {
     if (chance(0.5)) c.group_by.push_back(key);
