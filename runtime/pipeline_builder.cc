@@ -16,6 +16,16 @@
 namespace weir {
 namespace {
 
+// A stage without an aggregation (a select list, a join, a top-N) writes
+// each of its rows once: append output only. `what` names the stage and
+// says why ("a join supports append output only (each pair is written
+// once)"). Complete output is refused as Spark refuses it: without an
+// aggregation there is no result table to rewrite at each trigger.
+void require_append_output(OutputMode mode, const std::string& what) {
+  if (mode == OutputMode::Complete) throw ConfigError("output_mode: complete output needs an aggregation; " + what);
+  if (mode != OutputMode::Append) throw ConfigError("output_mode: " + what);
+}
+
 std::string column_list(const Schema& schema) {
   std::string names;
   for (const Field& field : schema.fields()) names += (names.empty() ? "" : ", ") + field.name;
@@ -381,9 +391,7 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_top_rows(const Schema& schema, 
   if (!group_by_.empty()) throw ConfigError(std::string("top: ") + why + "partition with top.partition_by, not group_by");
   if (!select_.empty()) throw ConfigError(std::string("top: ") + why + "name its output with top.columns, not a select list");
   if (session_gap_millis_) throw ConfigError(std::string("top: ") + why + "session windows are not supported");
-  if (output_mode_ != OutputMode::Append) {
-    throw ConfigError("output_mode: a top-N supports append output only (each window's rows are written once)");
-  }
+  require_append_output(output_mode_, "a top-N supports append output only (each window's rows are written once)");
   TopRowsSpec spec;
   spec.window = validated_window(event_time);
   if (allowed_lateness_millis_) {
@@ -432,9 +440,7 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_projection(const Schema& schema
   }
   if (allowed_lateness_millis_) throw ConfigError("window.allowed_lateness: needs a window (without one nothing is ever late)");
   if (late_sink_) throw ConfigError("late_sink: needs a window (without one no row is ever late)");
-  if (output_mode_ != OutputMode::Append) {
-    throw ConfigError("output_mode: a select list supports append output only (each row is written once)");
-  }
+  require_append_output(output_mode_, "a select list supports append output only (each row is written once)");
   std::vector<SelectItem> items;
   std::set<std::string> output_names;
   for (size_t i = 0; i < select_.size(); ++i) {
@@ -471,9 +477,7 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema, std:
   if (interval && !event_time_column_) {
     throw ConfigError("join: an interval join needs event_time (its watermark drops late rows and ends the state)");
   }
-  if (output_mode_ != OutputMode::Append) {
-    throw ConfigError("output_mode: a join supports append output only (each pair is written once)");
-  }
+  require_append_output(output_mode_, "a join supports append output only (each pair is written once)");
   StreamJoinSpec spec;
   std::array<std::unique_ptr<Expression>, 2> predicates;
   for (size_t side = 0; side < 2; ++side) {

@@ -222,8 +222,11 @@ TEST(Projection, TheBuilderRefusesSelectWithAggregationOrWindows) {
             std::string::npos);
   EXPECT_NE(build([](PipelineBuilder& b) { b.select("f AS v"); }).find("select[1]: duplicate output column 'v'"),
             std::string::npos);
-  EXPECT_NE(build([](PipelineBuilder& b) { b.output_mode(OutputMode::Update); }).find("output_mode"),
-            std::string::npos);
+  EXPECT_EQ(build([](PipelineBuilder& b) { b.output_mode(OutputMode::Update); }),
+            "output_mode: a select list supports append output only (each row is written once)");
+  EXPECT_EQ(build([](PipelineBuilder& b) { b.output_mode(OutputMode::Complete); }),
+            "output_mode: complete output needs an aggregation; a select list supports append output only (each "
+            "row is written once)");
 }
 
 }  // namespace

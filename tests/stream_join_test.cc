@@ -288,6 +288,11 @@ TEST(StreamJoin, TheBuilderNamesTheFieldAtFault) {
             std::string::npos);
   EXPECT_NE(build_error([&](PipelineBuilder& b) { b.join(left, right).select("name"); }).find("join: "),
             std::string::npos);
+  EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.join(left, right).output_mode(OutputMode::Complete); }),
+            "output_mode: complete output needs an aggregation; a join supports append output only (each pair is "
+            "written once)");
+  EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.join(left, right).output_mode(OutputMode::Update); }),
+            "output_mode: a join supports append output only (each pair is written once)");
   // A top-N in the join's own stage would be ignored: refused (it belongs in the next stage).
   EXPECT_NE(build_error([&](PipelineBuilder& b) { b.join(left, right).top_rows({{}, {"value DESC"}, 1, true, {"value"}}); })
                 .find("join: "),

@@ -303,6 +303,9 @@ TEST(TopRows, TheBuilderNamesTheFieldAtFault) {
   EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.top_rows({{}, {"value"}, 0, true, {"id"}}); }).rfind("top: limit", 0), 0u);
   EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.top_rows({{}, {"value"}, 1, true, {"id", "id"}}); }).rfind("top: columns: duplicate", 0), 0u);
   EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.top_rows(good).aggregate("count(*)"); }).rfind("top: ", 0), 0u);
+  EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.top_rows(good).output_mode(OutputMode::Complete); }),
+            "output_mode: complete output needs an aggregation; a top-N supports append output only (each "
+            "window's rows are written once)");
   EXPECT_EQ(build_error([&](PipelineBuilder& b) { b.top_rows({{}, {"value"}, 1, true, {"missing"}}); }).rfind("top.columns[0]: ", 0), 0u);
   // An earlier stage's error names its stage; a later stage sees the
   // earlier one's output columns.
