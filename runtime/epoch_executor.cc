@@ -151,6 +151,9 @@ class EpochExecutor::Impl {
       partition_rows[morsel->partition] += morsel->num_rows;
       auto* token = new MorselToken();
       token->morsel = std::move(morsel);
+      // Without event time the order stage is left out (below): no row
+      // carries a time, so what a morsel sees before it is the floor.
+      if (!fragment_.has_event_time) token->max_event_time_before = floor_max_before;
       return token;
     };
 
@@ -254,9 +257,14 @@ class EpochExecutor::Impl {
     };
 
     arena_.execute([&]() {
+      // The order stage carries event time's running maximum from morsel to
+      // morsel; without event time a morsel goes straight from load to
+      // process (one serial stage less per morsel).
       auto front = tbb::make_filter<void, MorselToken*>(tbb::filter_mode::serial_in_order, cut) &
-                   tbb::make_filter<MorselToken*, MorselToken*>(tbb::filter_mode::parallel, load) &
-                   tbb::make_filter<MorselToken*, MorselToken*>(tbb::filter_mode::serial_in_order, order);
+                   tbb::make_filter<MorselToken*, MorselToken*>(tbb::filter_mode::parallel, load);
+      if (fragment_.has_event_time) {
+        front = front & tbb::make_filter<MorselToken*, MorselToken*>(tbb::filter_mode::serial_in_order, order);
+      }
       if (fragment_.projection != nullptr) {
         tbb::parallel_pipeline(threads_ * 2,
                                front & tbb::make_filter<MorselToken*, MorselToken*>(tbb::filter_mode::parallel,
