@@ -19,7 +19,8 @@ namespace weir {
 // view's end, until the view is dropped.
 //
 // Contract: not thread-safe; one owner at a time (it is moved, never shared).
-// Owned memory comes from mimalloc and is counted in the given MemoryTracker;
+// Owned memory comes from allocate_raw (memory/raw_allocation.h: mimalloc,
+// or the system allocator under ThreadSanitizer) and is counted in the given MemoryTracker;
 // viewed memory is counted by whoever owns it.
 class AlignedBuffer {
  public:

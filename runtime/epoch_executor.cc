@@ -465,7 +465,9 @@ class EpochExecutor::Impl {
     // Hopping: the older windows of each row, one pass per step back, each
     // keeping the rows that window holds and that are on time for it.
     worker.older_starts.resize(rows);
-    const uint32_t* candidates = selection.data();
+    // Read-only (the const data(): an unfiltered morsel's selection stays a
+    // view of the shared identity array, no copy).
+    const uint32_t* candidates = std::as_const(selection).data();
     const size_t candidate_count = selection.size();
     const int64_t* closing_per_row = nullptr;
     if (may_be_late) {

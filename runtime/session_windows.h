@@ -69,6 +69,8 @@ class SessionStore {
   void drop_closed(int64_t closing, size_t count);
 
   const GroupTable& keys() const { return *keys_; }
+  // Sessions held: the open ones, and with complete output (take_closed's
+  // AfterEmit::Keep) the closed ones kept as well.
   size_t open_sessions() const { return open_sessions_; }
 
  private:
