@@ -316,6 +316,13 @@ uint64_t WindowAggregation::emit(GlobalState& global, int64_t watermark, Sink& s
   };
   const bool input_ended = watermark == std::numeric_limits<int64_t>::max();
   const OutputMode mode = spec_.output_mode;
+  // Windows (and sessions) stay open for their allowed lateness after the
+  // watermark passed their end; the end of the input closes them all.
+  const int64_t lateness = spec_.allowed_lateness_millis;
+  const int64_t closing = input_ended ? watermark
+                          : watermark < std::numeric_limits<int64_t>::min() + lateness
+                              ? std::numeric_limits<int64_t>::min()
+                              : watermark - lateness;
   if (global.sessions) {
     // Append: a session is written once, when the watermark passes its end
     // + allowed lateness. Complete: every session, open or closed, at every
@@ -323,12 +330,7 @@ uint64_t WindowAggregation::emit(GlobalState& global, int64_t watermark, Sink& s
     // session's bounds move as it grows and merges, so no upsert key is
     // stable (Spark refuses it too, SPARK-36463).
     WEIR_CHECK(mode != OutputMode::Update);
-    const int64_t lateness = spec_.allowed_lateness_millis;
-    const int64_t closing = input_ended || mode == OutputMode::Complete ? std::numeric_limits<int64_t>::max()
-                            : watermark < std::numeric_limits<int64_t>::min() + lateness
-                                ? std::numeric_limits<int64_t>::min()
-                                : watermark - lateness;
-    emit_sessions(global, closing,
+    emit_sessions(global, mode == OutputMode::Complete ? std::numeric_limits<int64_t>::max() : closing,
                   mode == OutputMode::Complete ? PartitionedSessionStore::AfterEmit::Keep
                                                : PartitionedSessionStore::AfterEmit::Drop,
                   out, write, tracker, parallel_for);
@@ -347,13 +349,6 @@ uint64_t WindowAggregation::emit(GlobalState& global, int64_t watermark, Sink& s
     if (mode == OutputMode::Update) table->track_changes();
     global.windows[kNoWindowStart] = std::move(table);
   }
-  // Windows stay open for their allowed lateness after the watermark passed
-  // their end; the end of the input closes them all.
-  const int64_t lateness = spec_.allowed_lateness_millis;
-  const int64_t closing = input_ended ? watermark
-                          : watermark < std::numeric_limits<int64_t>::min() + lateness
-                              ? std::numeric_limits<int64_t>::min()
-                              : watermark - lateness;
   for (auto window = global.windows.begin(); window != global.windows.end();) {
     const int64_t start = window->first;
     GroupTable& table = *window->second;
