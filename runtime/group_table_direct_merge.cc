@@ -1,12 +1,12 @@
 // GroupTable::merge_direct_in_parallel: the parallel combine of two tables
 // that both use direct indexing (one int64/timestamp/bool key over a dense
-// range). The key range of the source is cut into chunks merged by parallel
-// tasks: a task walks the two direct arrays side by side over its chunk
-// (sequential reads) and folds each source group into the target group with
-// the same key (state blocks at random, prefetched a few keys ahead). Keys
-// the target lacks are collected per chunk, numbered in key order after the
-// existing groups (so numbering does not depend on scheduling), and written
-// by a second parallel pass after the table grew once.
+// range). The source's groups are cut into chunks merged by parallel tasks:
+// a task walks its groups in order (keys and blocks read sequentially),
+// finds each key's target group in the target's direct array and folds the
+// block into it (entries and target blocks prefetched a few groups ahead).
+// Keys the target lacks are collected per chunk, numbered in chunk order
+// after the existing groups (so numbering depends on the two tables only),
+// and written by a second parallel pass after the table grew once.
 // Unlike merge_in_key_order, the target's memory is reused: no fresh pages.
 #include <algorithm>
 #include <vector>
@@ -30,52 +30,62 @@ bool GroupTable::merge_direct_in_parallel(const GroupTable& other, const Paralle
   // The target's must cover the source's keys (it may grow to).
   if (!direct_covers(other.direct_low_, other.direct_high_, other.num_groups_)) return false;
 
-  const uint64_t span = other_high - other_low + 1;
-  constexpr uint64_t kKeysPerChunk = 64 * 1024;
-  const size_t chunks = static_cast<size_t>(std::min<uint64_t>((span + kKeysPerChunk - 1) / kKeysPerChunk, 4096));
+  // Chunks of the source's groups, walked in group order: the source's
+  // keys and blocks are read sequentially, and the target's groups, numbered
+  // by first appearance like the source's (both workers read the same stream
+  // of morsels), tend to follow.
+  const size_t source_groups = other.num_groups_;
+  constexpr size_t kGroupsPerChunk = 64 * 1024;
+  const size_t chunks = std::max<size_t>(std::min<size_t>((source_groups + kGroupsPerChunk - 1) / kGroupsPerChunk, 4096), 1);
   std::vector<std::vector<uint32_t>> missing(chunks);  // source groups whose key the target lacks
   std::vector<Arena> chunk_arenas;
   chunk_arenas.reserve(chunks);
   for (size_t c = 0; c < chunks; ++c) chunk_arenas.emplace_back(tracker_, 4 * 1024);
   const size_t block_bytes = layout_.block_bytes();
-  const uint64_t offset = static_cast<uint64_t>(other.direct_base_) - static_cast<uint64_t>(direct_base_);
+  const auto base = static_cast<uint64_t>(direct_base_);
+  const size_t width = words_per_key();
   uint8_t* blocks = blocks_.data();
   const uint32_t* target_direct = direct_.data();
-  const uint32_t* source_direct = other.direct_.data();
+  const uint64_t* source_words = other.key_words_.data();
   uint8_t* changed = tracks_changes_ ? changed_.data() : nullptr;
   parallel_for(chunks, [&](size_t c) {
-    const uint64_t begin = other_low + span * c / chunks;
-    const uint64_t end = other_low + span * (c + 1) / chunks;
-    constexpr uint64_t kPrefetchDistance = 16;
-    for (uint64_t index = begin; index < end; ++index) {
-      if (index + kPrefetchDistance < end) {
-        const uint32_t ahead_source = source_direct[index + kPrefetchDistance];
-        if (ahead_source != 0) {
-          __builtin_prefetch(other.block(ahead_source - 1));
-          const uint32_t ahead_target = target_direct[index + kPrefetchDistance + offset];
-          if (ahead_target != 0) __builtin_prefetch(blocks + size_t{ahead_target - 1} * block_bytes);
+    const size_t begin = source_groups * c / chunks;
+    const size_t end = source_groups * (c + 1) / chunks;
+    // The target's entry of group g + 2d, then its block at g + d.
+    constexpr size_t kPrefetchDistance = 16;
+    for (size_t group = begin; group < end; ++group) {
+      if (group + 2 * kPrefetchDistance < end) {
+        const uint64_t* ahead = source_words + (group + 2 * kPrefetchDistance) * width;
+        if (ahead[1] == 0) __builtin_prefetch(target_direct + (ahead[0] - base));
+      }
+      if (group + kPrefetchDistance < end) {
+        const uint64_t* ahead = source_words + (group + kPrefetchDistance) * width;
+        if (ahead[1] == 0) {
+          const uint32_t entry = target_direct[ahead[0] - base];
+          if (entry != 0) __builtin_prefetch(blocks + size_t{entry - 1} * block_bytes);
         }
       }
-      const uint32_t source_entry = source_direct[index];
-      if (source_entry == 0) continue;
-      const uint32_t target_entry = target_direct[index + offset];
+      const uint64_t* words = source_words + group * width;
+      if (words[1] != 0) continue;  // the NULL key: merged at the end
+      const uint32_t target_entry = target_direct[words[0] - base];
       if (target_entry == 0) {
-        missing[c].push_back(source_entry - 1);
+        missing[c].push_back(static_cast<uint32_t>(group));
         continue;
       }
-      layout_.merge(blocks + size_t{target_entry - 1} * block_bytes, other.block(source_entry - 1), chunk_arenas[c]);
+      layout_.merge(blocks + size_t{target_entry - 1} * block_bytes, other.block(static_cast<uint32_t>(group)),
+                    chunk_arenas[c]);
       if (changed != nullptr) changed[target_entry - 1] = 1;
     }
   });
 
-  // New keys: numbered in key order after the existing groups (chunk by
-  // chunk), the table grown once, then written by the workers.
+  // New keys: numbered in the source's group order after the existing
+  // groups (chunk by chunk), the table grown once, then written by the
+  // workers.
   std::vector<size_t> first_new(chunks + 1, num_groups_);
   for (size_t c = 0; c < chunks; ++c) first_new[c + 1] = first_new[c] + missing[c].size();
   const size_t total = first_new[chunks];
   WEIR_CHECK(total < 0xFFFFFFFEULL);
   if (total > num_groups_) {
-    const size_t width = words_per_key();
     key_words_.resize(total * width);
     group_hashes_.resize(total);
     blocks_.resize(total * block_bytes);

@@ -253,5 +253,29 @@ TEST(GroupTableDirectMerge, EqualsTheSerialMerge) {
   EXPECT_GT(applied, 30);  // the parallel path, not the fallback, did most merges
 }
 
+// The same with sources of several chunks of groups (64K groups each),
+// merged by concurrent tasks, some keys new to the target.
+TEST(GroupTableDirectMerge, ManyChunksEqualTheSerialMerge) {
+  std::mt19937_64 random(29);
+  const Shape shape = single_key_shape(DataType::Int64);
+  const AggregateStateLayout layout(aggregates_for(*shape.schema));
+  const int64_t domain = 200000;
+  GroupTable reference(shape.keys, layout, nullptr);
+  GroupTable target(shape.keys, layout, nullptr);
+  const Batch first = random_batch(shape, random, 250000, 0, domain, 0);
+  fill(target, layout, first, 1);
+  fill(reference, layout, first, 1);
+  for (int partial = 0; partial < 2; ++partial) {
+    const Batch batch = random_batch(shape, random, 250000, 20000 * partial, domain, 0);
+    GroupTable source(shape.keys, layout, nullptr);
+    fill(source, layout, batch, 1);
+    fill(reference, layout, batch, 1);
+    ASSERT_GT(source.num_groups(), size_t{2} * 64 * 1024);  // three chunks or more
+    ASSERT_TRUE(target.merge_direct_in_parallel(source, partial == 0 ? threaded() : scrambled()));
+    ASSERT_EQ(render(target, target.groups_in_key_order(), shape, layout),
+              render(reference, reference.groups_in_key_order(), shape, layout));
+  }
+}
+
 }  // namespace
 }  // namespace weir
