@@ -30,7 +30,10 @@ bool has_csv_extension(const std::string& name) {
 // on one worker thread; every failure is an InputError naming file and line.
 class MorselLoader {
  public:
-  MorselLoader(const CsvMorsel& morsel, const std::vector<uint8_t>& not_null, Batch& batch)
+  // read[c] == 0: column c is filled with NULLs, its fields skipped (empty
+  // `read`: every column is read).
+  MorselLoader(const CsvMorsel& morsel, const std::vector<uint8_t>& not_null, const std::vector<uint8_t>& read,
+               Batch& batch)
       : morsel_(morsel),
         file_(*morsel.file),
         header_(morsel.file->header),
@@ -43,6 +46,11 @@ class MorselLoader {
       target.column = &column;
       target.type = column.type();
       target.not_null = not_null[index] != 0;
+      if (!read.empty() && read[index] == 0) {
+        target.skipped = true;
+        column.append_nulls(rows);
+        continue;
+      }
       if (target.type == DataType::String) {
         // The morsel's byte count bounds the bytes of all its strings.
         column.reserve(rows, morsel.end - morsel.begin);
@@ -67,6 +75,7 @@ class MorselLoader {
     Column* column = nullptr;
     DataType type = DataType::Int64;
     bool not_null = false;
+    bool skipped = false;  // not read by the pipeline: all NULL
     int64_t* int64_values = nullptr;
     double* float64_values = nullptr;
     uint8_t* bool_values = nullptr;
@@ -149,6 +158,7 @@ class MorselLoader {
       for (size_t field = 0; field < field_count; ++field) {
         if (target_of_field[field] < 0) continue;
         ColumnTarget& target = targets_[static_cast<size_t>(target_of_field[field])];
+        if (target.skipped) continue;
         if ((target.type == DataType::String) != strings) continue;
         const bool last_field = field + 1 == field_count;
         const auto each_value = [&](auto parse) {
@@ -255,7 +265,7 @@ class MorselLoader {
             fail_field(record_start, record_line, field_line, field_index,
                        "unexpected text after the closing quote");
           }
-          if (target >= 0) {
+          if (target >= 0 && !targets_[static_cast<size_t>(target)].skipped) {
             store(targets_[static_cast<size_t>(target)], field, row, record_start, record_line,
                   field_line, field_index);
           }
@@ -527,11 +537,16 @@ void CsvSource::load(SourceMorsel& morsel, Batch& batch) const {
   WEIR_CHECK(csv_morsel != nullptr && csv_morsel->file != nullptr);
   WEIR_CHECK(batch.num_columns() == schema_->size());
   batch.clear();
-  MorselLoader loader(*csv_morsel, not_null_, batch);
+  MorselLoader loader(*csv_morsel, not_null_, read_, batch);
   loader.load_all();
   batch.first_row_ordinal = csv_morsel->first_row_ordinal;
   batch.first_line = csv_morsel->first_line;
   batch.set_num_rows(csv_morsel->num_rows);
+}
+
+void CsvSource::skip_unread_columns(const std::vector<bool>& read) {
+  WEIR_CHECK(read.size() == schema_->size());
+  read_.assign(read.begin(), read.end());
 }
 
 std::string CsvSource::describe() const { return "csv " + path_; }

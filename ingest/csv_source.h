@@ -98,6 +98,8 @@ class CsvSource final : public Source {
   bool partition_has_input(size_t partition) const override;
   std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) override;
   void load(SourceMorsel& morsel, Batch& batch) const override;
+  // Unread columns are loaded as NULLs without parsing their fields.
+  void skip_unread_columns(const std::vector<bool>& read) override;
   std::string describe() const override;
 
  private:
@@ -121,6 +123,7 @@ class CsvSource final : public Source {
   std::string path_;
   std::shared_ptr<const Schema> schema_;
   std::vector<uint8_t> not_null_;  // per schema column
+  std::vector<uint8_t> read_;      // per schema column, 0: not read (empty: all read)
   // Kept for the interface's sake: mapped pages belong to the page cache and
   // batches are counted by their own tracker, so nothing is counted here.
   MemoryTracker* tracker_;

@@ -192,9 +192,20 @@ void NexmarkSource::append_union_rows(const NexmarkBatches& generated, int64_t f
         }
         continue;
       }
-      out.column(next_column++).append_scattered(source, present.data(), rows);
+      // A column no operator reads is left NULL (skip_unread_columns).
+      const size_t column = next_column++;
+      if (!read_.empty() && read_[column] == 0) {
+        out.column(column).append_nulls(rows);
+        continue;
+      }
+      out.column(column).append_scattered(source, present.data(), rows);
     }
   }
+}
+
+void NexmarkSource::skip_unread_columns(const std::vector<bool>& read) {
+  WEIR_CHECK(read.size() == schema_->size());
+  read_.assign(read.begin(), read.end());
 }
 
 std::string NexmarkSource::describe() const {

@@ -53,6 +53,9 @@ class NexmarkSource final : public Source {
   bool exhausted() const override { return next_row_ == total_rows_; }
   std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) override;
   void load(SourceMorsel& morsel, Batch& batch) const override;
+  // Several kinds: unread union columns are left NULL instead of being
+  // copied from the generated events (the events are generated whole).
+  void skip_unread_columns(const std::vector<bool>& read) override;
   std::string describe() const override;
 
   // The rows of the chosen kinds among the events.
@@ -71,6 +74,7 @@ class NexmarkSource final : public Source {
   int64_t total_rows_ = 0;
   int64_t next_event_ = 0;  // the first event number not cut yet
   int64_t next_row_ = 0;    // rows of the kind before next_event_
+  std::vector<uint8_t> read_;  // per union column, 0: not read (empty: all read)
   mutable tbb::enumerable_thread_specific<NexmarkBatches> scratch_;
 };
 

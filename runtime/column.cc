@@ -279,6 +279,34 @@ void Column::append_scattered(const Column& source, const uint64_t* present, siz
   }
 }
 
+void Column::append_nulls(size_t count) {
+  if (count == 0) return;
+  const size_t base = size_;
+  if (type_ == DataType::String) {
+    offsets_.resize((base + count + 1) * sizeof(int64_t));
+    int64_t* offsets = offsets_.as<int64_t>();
+    std::fill(offsets + base + 1, offsets + base + count + 1, offsets[base]);
+    size_ = base + count;
+    grow_validity(size_);
+  } else {
+    const size_t width = value_width();
+    resize_fixed(base + count);
+    std::memset(values_.data() + base * width, 0, count * width);
+  }
+  // Clear the validity bits of rows [base, base + count).
+  uint64_t* words = validity_.as<uint64_t>();
+  size_t row = base;
+  const size_t end = base + count;
+  while (row < end) {
+    const size_t bit = row & 63;
+    const size_t bits = std::min<size_t>(64 - bit, end - row);
+    const uint64_t mask = (bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1) << bit;
+    words[row >> 6] &= ~mask;
+    row += bits;
+  }
+  null_count_ += count;
+}
+
 void Column::set_null(size_t row) {
   WEIR_CHECK(row < size_);
   uint64_t& word = validity_.as<uint64_t>()[row >> 6];

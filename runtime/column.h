@@ -67,6 +67,8 @@ class Column {
     return reinterpret_cast<char*>(bytes_.data()) + start;
   }
   void append_null();
+  // Appends `count` NULL rows at once.
+  void append_nulls(size_t count);
 
   // Makes this column a zero-copy view of rows [first_row, first_row + rows)
   // of `source` (same fixed-width type; first_row a multiple of 64 so the

@@ -10,6 +10,7 @@
 #include "runtime/expression.h"
 #include "runtime/expression_parser.h"
 #include "runtime/projection.h"
+#include "runtime/source_columns_read.h"
 #include "runtime/stream_join.h"
 #include "runtime/top_rows.h"
 
@@ -358,6 +359,10 @@ std::unique_ptr<Pipeline> PipelineBuilder::finish_pipeline(std::unique_ptr<Pipel
   pipeline->fragment_.predicate = pipeline->predicate_.get();
   if (late_sink_) pipeline->fragment_.late_row_schema = late_row_schema(schema);
   pipeline->source_ = std::move(source_);
+  // Projection pushdown: the source may skip the columns no operator reads.
+  if (pipeline->source_) {
+    pipeline->source_->skip_unread_columns(source_columns_read(pipeline->fragment_, schema.size()));
+  }
   pipeline->sink_ = std::move(sink_);
   pipeline->late_sink_ = std::move(late_sink_);
   pipeline->idle_timeout_millis_ = idle_timeout_millis_;

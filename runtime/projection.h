@@ -55,6 +55,8 @@ class Projection {
   // morsel. `batch` is then left with those columns exchanged.
   void project_consuming(Batch& batch, const SelectionVector& selection, LocalState& local, Batch& out) const;
 
+  const std::vector<SelectItem>& items() const { return items_; }
+
  private:
   std::vector<SelectItem> items_;
   // moves_from_[i]: the input column item i moves from when it is a plain

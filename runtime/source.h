@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "runtime/batch.h"
 #include "runtime/schema.h"
@@ -84,6 +85,15 @@ class Source {
     (void)partition;
     return !exhausted();
   }
+
+  // Projection pushdown: the pipeline calls this once, on the driver
+  // thread, before the first next_morsel(), with read[c] false for each
+  // column c that none of its operators reads (read has schema()->size()
+  // entries). load() may then fill such a column with NULLs instead of its
+  // values, and need not check them: a value that would not parse there is
+  // not reported (DuckDB's CSV reader does the same). Record structure is
+  // still checked. The default loads every column.
+  virtual void skip_unread_columns(const std::vector<bool>& read) { (void)read; }
 
   virtual std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) = 0;
 
