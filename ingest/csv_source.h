@@ -51,6 +51,8 @@ struct CsvMorsel final : SourceMorsel {
 //  * Structure as in csv_row_scanner.h (RFC 4180; LF or CRLF line endings; a
 //    final line without newline is a row; an empty text after the last
 //    newline is not). Every record must have as many fields as the header.
+//  * Columns the pipeline does not read (skip_unread_columns) are filled
+//    with NULLs: their fields are neither parsed nor checked.
 //  * Values: an empty unquoted field is NULL for every type. A quoted empty
 //    field ("") is the empty string in a string column and NULL in the
 //    others. Strings are taken as-is (no trimming). Other types: see
