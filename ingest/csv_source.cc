@@ -547,6 +547,8 @@ void CsvSource::load(SourceMorsel& morsel, Batch& batch) const {
 void CsvSource::skip_unread_columns(const std::vector<bool>& read) {
   WEIR_CHECK(read.size() == schema_->size());
   read_.assign(read.begin(), read.end());
+  // A not-null column is always checked, read or not.
+  for (size_t c = 0; c < read_.size(); ++c) read_[c] = read_[c] != 0 || not_null_[c] != 0 ? 1 : 0;
 }
 
 std::string CsvSource::describe() const { return "csv " + path_; }

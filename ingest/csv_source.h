@@ -52,7 +52,8 @@ struct CsvMorsel final : SourceMorsel {
 //    final line without newline is a row; an empty text after the last
 //    newline is not). Every record must have as many fields as the header.
 //  * Columns the pipeline does not read (skip_unread_columns) are filled
-//    with NULLs: their fields are neither parsed nor checked.
+//    with NULLs: their fields are neither parsed nor checked (not-null
+//    columns excepted: they are always read).
 //  * Values: an empty unquoted field is NULL for every type. A quoted empty
 //    field ("") is the empty string in a string column and NULL in the
 //    others. Strings are taken as-is (no trimming). Other types: see

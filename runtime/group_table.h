@@ -74,9 +74,10 @@ class GroupTable {
   void map_groups_from(const GroupTable& other, std::vector<uint32_t>& mapping);
 
   // Folds `other` into this table in parallel when both use direct indexing
-  // and this table's direct array can cover `other`'s keys: chunks of the
-  // key range merge on the workers, keys new to this table are inserted
-  // afterwards on the calling thread in key order. Returns false, changing
+  // and this table's direct array can cover `other`'s keys: chunks of
+  // `other`'s groups merge on the workers, keys new to this table are
+  // numbered after its groups in `other`'s group order and written by a
+  // second parallel pass. Returns false, changing
   // nothing, when that does not apply (then use merge_from). Runs on the
   // thread that owns both tables.
   bool merge_direct_in_parallel(const GroupTable& other, const ParallelFor& parallel_for);

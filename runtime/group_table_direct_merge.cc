@@ -18,15 +18,9 @@
 namespace weir {
 
 bool GroupTable::merge_direct_in_parallel(const GroupTable& other, const ParallelFor& parallel_for) {
-  if (!parallel_for || !direct_eligible_ || !other.direct_eligible_ || other.direct_.empty() ||
-      !other.direct_range_known_) {
-    return false;
-  }
-  // The source's direct array must hold every non-NULL group it has.
-  const auto other_base = static_cast<uint64_t>(other.direct_base_);
-  const uint64_t other_low = static_cast<uint64_t>(other.direct_low_) - other_base;
-  const uint64_t other_high = static_cast<uint64_t>(other.direct_high_) - other_base;
-  if (other_low >= other.direct_.size() || other_high >= other.direct_.size()) return false;
+  // (A source's non-NULL keys all lie in [direct_low_, direct_high_]; its
+  // own direct array is not needed.)
+  if (!parallel_for || !direct_eligible_ || !other.direct_eligible_ || !other.direct_range_known_) return false;
   // The target's must cover the source's keys (it may grow to).
   if (!direct_covers(other.direct_low_, other.direct_high_, other.num_groups_)) return false;
 
@@ -106,13 +100,13 @@ bool GroupTable::merge_direct_in_parallel(const GroupTable& other, const Paralle
       }
     });
     num_groups_ = total;
-    rows_seen_ += other.rows_seen_;
     key_ordered_ = false;
     slots_complete_ = false;  // the new groups are in the direct array only
     direct_low_ = std::min(direct_low_, other.direct_low_);
     direct_high_ = std::max(direct_high_, other.direct_high_);
   }
   for (Arena& arena : chunk_arenas) adopted_arenas_.push_back(std::move(arena));
+  rows_seen_ += other.rows_seen_;
 
   // The source's NULL group, if any.
   if (other.null_group_ != kNoGroup) {

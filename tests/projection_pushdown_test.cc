@@ -114,10 +114,11 @@ TEST(ProjectionPushdown, ALateSinkReadsEveryColumn) {
 }
 
 // One row as "v1|v2|...", NULL for nulls.
-std::vector<std::string> load_csv(std::string_view csv, const std::vector<bool>& read) {
+std::vector<std::string> load_csv(std::string_view csv, const std::vector<bool>& read,
+                                  std::vector<std::string> not_null = {}) {
   const Schema schema({{"i", DataType::Int64}, {"f", DataType::Float64}, {"s", DataType::String},
                        {"t", DataType::Timestamp}});
-  auto source = CsvSource::from_bytes({"in.csv", schema, {}}, csv);
+  auto source = CsvSource::from_bytes({"in.csv", schema, std::move(not_null)}, csv);
   source->skip_unread_columns(read);
   std::vector<std::string> rows;
   Batch batch(source->schema());
@@ -172,6 +173,12 @@ TEST(ProjectionPushdown, AnUnreadColumnIsNotParsedButTheRecordShapeIsStillChecke
   } catch (const InputError& error) {
     EXPECT_NE(std::string(error.what()).find("in.csv:3"), std::string::npos) << error.what();
   }
+}
+
+TEST(ProjectionPushdown, ANotNullColumnIsCheckedEvenWhenUnread) {
+  const std::string csv = "i,f,s,t\n1,1.5,a,1000\n2,2.5,b,\n";
+  EXPECT_EQ(load_csv(csv, {true, false, false, false}).size(), 2u);
+  EXPECT_THROW(load_csv(csv, {true, false, false, false}, {"t"}), InputError);
 }
 
 TEST(ProjectionPushdown, AppendNullsExtendsEveryColumnType) {
