@@ -49,13 +49,13 @@ std::unique_ptr<Pipeline> build_workload(const std::string& workload, std::share
 
 int run_benchmark_command(const BenchmarkArguments& arguments) {
   if (arguments.repeat < 1) throw ConfigError("--repeat: must be at least 1");
-  if (arguments.morsel_rows == 0) throw ConfigError("--morsel-rows: must be at least 1");
+  if (arguments.morsel_rows && *arguments.morsel_rows == 0) throw ConfigError("--morsel-rows: must be at least 1");
   build_workload(arguments.workload, make_synthetic_table({1, 1}), std::make_unique<MemorySink>());  // validates
   const auto table = make_synthetic_table({arguments.rows, arguments.keys});
 
   RunOptions options;
   options.threads = arguments.threads;
-  options.morsel_rows = arguments.morsel_rows;
+  if (arguments.morsel_rows) options.morsel_rows = *arguments.morsel_rows;
   double best = std::numeric_limits<double>::infinity();
   std::unique_ptr<MemorySink> result;
   for (int r = 0; r < arguments.repeat; ++r) {

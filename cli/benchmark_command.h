@@ -33,7 +33,7 @@ struct BenchmarkArguments {
   uint64_t rows = 10'000'000;
   uint64_t keys = 1'000;
   size_t threads = 0;
-  size_t morsel_rows = 16'384;
+  std::optional<size_t> morsel_rows;  // none: the engine's per-stage default
   int repeat = 3;
   std::optional<std::string> output;
 };

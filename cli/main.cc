@@ -44,7 +44,7 @@ struct RunArguments {
   std::optional<std::string> trigger;
   std::optional<uint64_t> max_rows_per_trigger;
   size_t threads = 0;
-  size_t morsel_rows = weir::RunOptions::kDefaultMorselRows;
+  std::optional<size_t> morsel_rows;  // none: the engine's per-stage default
   std::optional<std::string> output;
   std::optional<std::string> output_mode;
   bool quiet = false;
@@ -73,8 +73,10 @@ int run_pipeline(const RunArguments& arguments) {
     throw weir::ConfigError("--max-rows-per-trigger: must be at least 1");
   }
   options.threads = arguments.threads;
-  options.morsel_rows = arguments.morsel_rows;
-  if (options.morsel_rows == 0) throw weir::ConfigError("--morsel-rows: must be at least 1");
+  if (arguments.morsel_rows) {
+    if (*arguments.morsel_rows == 0) throw weir::ConfigError("--morsel-rows: must be at least 1");
+    options.morsel_rows = *arguments.morsel_rows;
+  }
   options.stop_signal = &stop_signal;
   install_stop_handlers();
   const weir::RunSummary summary = loaded.pipeline->run(options);

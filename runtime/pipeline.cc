@@ -98,11 +98,20 @@ const std::shared_ptr<const Schema>& Pipeline::output_schema_pointer() const {
 // One stage's run: its executor, its operator's global state and its
 // watermarks, advanced one epoch at a time by Pipeline::run.
 class Pipeline::StageRun {
+  // RunOptions::morsel_rows, or (0) the stage's default.
+  static size_t morsel_rows_of(const Pipeline& stage, const RunOptions& options) {
+    if (options.morsel_rows != 0) return options.morsel_rows;
+    const WindowAggregation* aggregation = stage.fragment_.aggregation;
+    const bool running_aggregate = aggregation != nullptr && aggregation->spec().keys.empty() &&
+                                   !aggregation->spec().window && !aggregation->spec().session_gap_millis;
+    return running_aggregate ? RunOptions::kRunningAggregateMorselRows : RunOptions::kDefaultMorselRows;
+  }
+
  public:
   StageRun(Pipeline& stage, const RunOptions& options, MemoryTracker* tracker)
       : stage_(stage),
         tracker_(tracker),
-        executor_(stage.fragment_, options.threads, options.morsel_rows, tracker),
+        executor_(stage.fragment_, options.threads, morsel_rows_of(stage, options), tracker),
         watermarks_(stage.fragment_.watermark_delay_millis, stage.idle_timeout_millis_) {
     if (stage.aggregation_) {
       aggregation_ = stage.aggregation_->make_global_state(tracker);

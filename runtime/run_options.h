@@ -15,9 +15,13 @@ struct RunOptions {
   Trigger trigger;
   // Worker threads; 0 = every core of the machine.
   size_t threads = 0;
-  // Rows per morsel (the unit of parallel work). The default was chosen by
-  // measurement (docs/performance.md).
-  size_t morsel_rows = kDefaultMorselRows;
+  // Rows per morsel (the unit of parallel work); 0: chosen per stage, by
+  // measurement (docs/performance.md): kDefaultMorselRows, or
+  // kRunningAggregateMorselRows for a stage whose only state is one running
+  // aggregate (no GROUP BY, no window): its morsels stream through the
+  // kernels, with nothing per morsel to keep in cache, so larger ones only
+  // save the fixed cost of each.
+  size_t morsel_rows = 0;
   // Upper bound on the rows of one epoch (like Spark's maxOffsetsPerTrigger);
   // ignored by the Once trigger.
   std::optional<uint64_t> max_rows_per_trigger;
@@ -30,6 +34,7 @@ struct RunOptions {
   MemoryTracker* memory = nullptr;
 
   static constexpr size_t kDefaultMorselRows = 16 * 1024;
+  static constexpr size_t kRunningAggregateMorselRows = 256 * 1024;
 };
 
 // What a run did, for the end-of-run summary.
