@@ -35,13 +35,24 @@ void CsvFieldReader::load_window(const char* from) {
   window_end_ = from + size;
 }
 
-CsvRowScanner::CsvRowScanner(std::string_view text, size_t start_offset, std::string path)
+CsvRowScanner::CsvRowScanner(std::string_view text, size_t start_offset, std::string path, bool final)
     : text_begin_(text.data()),
       text_end_(text.data() + text.size()),
       position_(text.data() + std::min(start_offset, text.size())),
+      final_(final),
       path_(std::move(path)) {}
 
+void CsvRowScanner::continue_in(std::string_view text, size_t position, bool final) {
+  WEIR_CHECK(position <= text.size());
+  text_begin_ = text.data();
+  text_end_ = text.data() + text.size();
+  position_ = text.data() + position;
+  final_ = final;
+  needs_text_ = false;
+}
+
 bool CsvRowScanner::done() const {
+  if (!final_) return false;
   const size_t left = static_cast<size_t>(text_end_ - position_);
   return left == 0 || (left == 1 && *position_ == '\r');
 }
@@ -50,7 +61,10 @@ CsvRowScanner::Cut CsvRowScanner::cut(size_t max_rows) {
   Cut result;
   result.begin = static_cast<size_t>(position_ - text_begin_);
   result.first_line = line_;
-  while (result.rows < max_rows && !done()) result.rows += scan_records(max_rows - result.rows);
+  needs_text_ = false;
+  while (result.rows < max_rows && !done() && !needs_text_) {
+    result.rows += scan_records(max_rows - result.rows);
+  }
   result.end = static_cast<size_t>(position_ - text_begin_);
   return result;
 }
@@ -126,22 +140,36 @@ size_t CsvRowScanner::scan_records(size_t wanted) {
       }
       if (stray != 0) {
         // position_ starts the record holding the stray quote.
-        position_ = walk_record(position_);
-        return taken + 1;
+        return taken + walk_one_record();
       }
     }
   }
-  // No record end left after position_: what remains is a last record
-  // without newline (unless it is empty or a lone '\r'), or holds an
+  // No record end left after position_: what remains is the start of a
+  // record that goes on in text not read yet, or (in a final text) a last
+  // record without newline (unless it is empty or a lone '\r'), or holds an
   // unterminated quote, for which the walk throws.
+  if (!final_) {
+    needs_text_ = true;
+    return taken;
+  }
   if (done()) return taken;
-  position_ = walk_record(position_);
-  return taken + 1;
+  return taken + walk_one_record();
+}
+
+size_t CsvRowScanner::walk_one_record() {
+  const char* next = walk_record(position_);
+  if (next == nullptr) {
+    needs_text_ = true;
+    return 0;
+  }
+  position_ = next;
+  return 1;
 }
 
 const char* CsvRowScanner::walk_record(const char* record_start) {
   // Mirrors read_csv_field, without building fields.
   const char* cursor = record_start;
+  const uint64_t record_line = line_;
   size_t field_index = 0;
   while (true) {
     if (cursor < text_end_ && *cursor == '"') {
@@ -149,7 +177,13 @@ const char* CsvRowScanner::walk_record(const char* record_start) {
       ++cursor;
       while (true) {
         const auto* quote = static_cast<const char*>(std::memchr(cursor, '"', text_end_ - cursor));
-        if (quote == nullptr) throw_unterminated_quote(field_line, field_index);
+        if (quote == nullptr) {
+          if (!final_) {
+            line_ = record_line;
+            return nullptr;
+          }
+          throw_unterminated_quote(field_line, field_index);
+        }
         line_ += static_cast<uint64_t>(std::count(cursor, quote, '\n'));
         cursor = quote + 1;
         if (cursor < text_end_ && *cursor == '"') {
@@ -161,6 +195,10 @@ const char* CsvRowScanner::walk_record(const char* record_start) {
     }
     cursor = csv_text::find_comma_or_newline(cursor, text_end_);
     if (cursor == text_end_) {
+      if (!final_) {
+        line_ = record_line;
+        return nullptr;
+      }
       ++line_;
       return text_end_;
     }

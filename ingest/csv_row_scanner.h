@@ -210,13 +210,25 @@ class CsvFieldReader {
 // Physical lines are counted so every record's first line is known (line 1
 // is the first line of the file).
 //
+// The text may also come a part at a time (a file read block by block): a
+// text that is not final is a prefix of the rest of the file. Then only
+// records whose end is in the text are cut; at its end the scanner stops and
+// reports needs_text(), and continue_in() gives it the longer text. The cuts,
+// line numbers and errors are those of the whole text at once.
+//
 // Contract: one thread at a time (the source's serial next_morsel stage).
 // The text must stay valid while the scanner is used.
 class CsvRowScanner {
  public:
-  // `text` is the whole file; scanning starts at `start_offset` (after a
-  // byte-order mark, say), on line 1. `path` names the file in messages.
-  CsvRowScanner(std::string_view text, size_t start_offset, std::string path);
+  // `text` is the file from its start; scanning starts at `start_offset`
+  // (after a byte-order mark, say), on line 1. `path` names the file in
+  // messages. `final`: the text is the whole file.
+  CsvRowScanner(std::string_view text, size_t start_offset, std::string path, bool final = true);
+
+  // Scanning goes on at `position` of `text`, which holds from there on the
+  // bytes that followed the current position (and possibly more). `final`:
+  // the text runs to the end of the file.
+  void continue_in(std::string_view text, size_t position, bool final);
 
   // Field names for messages about a field (the header, once read).
   void set_field_names(std::vector<std::string> names) { field_names_ = std::move(names); }
@@ -230,13 +242,17 @@ class CsvRowScanner {
   };
 
   // Cuts up to `max_rows` records from the current position and moves past
-  // them. rows == 0 only when done(). Throws InputError for a quoted field
-  // without closing quote ("<path>:<line>: column <k> (<name>): unterminated
-  // quoted field", <line> being where the field starts).
+  // them. Fewer only when done() or needs_text(); rows == 0 only then.
+  // Throws InputError for a quoted field without closing quote
+  // ("<path>:<line>: column <k> (<name>): unterminated quoted field", <line>
+  // being where the field starts).
   Cut cut(size_t max_rows);
 
-  // True when no record is left.
+  // True when no record is left (only once the text is final).
   bool done() const;
+  // True when the last cut() stopped at the end of a text that is not final
+  // before the end of a record.
+  bool needs_text() const { return needs_text_; }
 
  private:
   // Moves past up to `wanted` (> 0) records from position_ with the SIMD
@@ -244,8 +260,12 @@ class CsvRowScanner {
   size_t scan_records(size_t wanted);
   // Walks one record byte by byte (mirrors read_csv_field, without building
   // fields); returns where the next record starts and advances line_ past
-  // the record's lines.
+  // the record's lines. Returns nullptr (line_ unchanged) when the record
+  // runs past the end of a text that is not final.
   const char* walk_record(const char* record_start);
+  // Walks the record at position_ and moves past it: 1, or 0 with
+  // needs_text_ set when it is not whole in the text.
+  size_t walk_one_record();
 
   // Bytes scanned per kernel call: past the records wanted, at most this
   // much is looked at.
@@ -256,6 +276,8 @@ class CsvRowScanner {
   const char* text_end_;
   const char* position_;  // a record start
   uint64_t line_ = 1;     // the line of position_
+  bool final_ = true;     // text_end_ is the end of the file
+  bool needs_text_ = false;
   std::string path_;
   std::vector<std::string> field_names_;
 };

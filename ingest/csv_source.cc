@@ -37,7 +37,8 @@ class MorselLoader {
       : morsel_(morsel),
         file_(*morsel.file),
         header_(morsel.file->header),
-        text_(morsel.file->contents->bytes()) {
+        // Only the morsel's bytes: the chunk may be filled further meanwhile.
+        text_(morsel.text->data(), morsel.end) {
     const size_t rows = morsel.num_rows;
     targets_.resize(batch.num_columns());
     for (size_t index = 0; index < batch.num_columns(); ++index) {
@@ -228,7 +229,7 @@ class MorselLoader {
     return true;
   }
 
-  // Bytes of the file from the start of `text` on (when `text` is in the file).
+  // Bytes of the morsel from the start of `text` on (when `text` is in it).
   size_t readable_from(std::string_view text) const {
     return static_cast<size_t>(text_.data() + text_.size() - text.data());
   }
@@ -383,15 +384,18 @@ std::unique_ptr<CsvSource> CsvSource::from_bytes(CsvSourceOptions options,
                                                  std::string_view contents,
                                                  MemoryTracker* tracker) {
   return std::unique_ptr<CsvSource>(
-      new CsvSource(std::move(options), tracker, MappedFile::from_bytes(contents)));
+      new CsvSource(std::move(options), tracker, ReadableFile::from_bytes(contents)));
 }
 
 CsvSource::CsvSource(CsvSourceOptions options, MemoryTracker* tracker,
-                     std::shared_ptr<const MappedFile> in_memory_contents)
+                     std::shared_ptr<const ReadableFile> in_memory_contents)
     : path_(std::move(options.path)),
       schema_(std::make_shared<const Schema>(std::move(options.schema))),
       tracker_(tracker),
-      in_memory_contents_(std::move(in_memory_contents)) {
+      in_memory_contents_(std::move(in_memory_contents)),
+      read_block_bytes_(options.read_block_bytes != 0 ? options.read_block_bytes
+                                                      : kDefaultReadBlockBytes),
+      chunk_pool_(std::make_unique<TextChunkPool>(tracker_)) {
   for (size_t index = 0; index < schema_->size(); ++index) {
     if (schema_->find(schema_->field(index).name) != index) {
       throw ConfigError("csv source " + path_ + ": column \"" + schema_->field(index).name +
@@ -478,27 +482,60 @@ bool CsvSource::partition_has_input(size_t partition) const { return partitions_
 
 bool CsvSource::open_next_file(Partition& partition) {
   partition.scanner.reset();
+  partition.reader.reset();
   partition.current_file.reset();
   if (partition.pending_files.empty()) return false;
   auto file = std::make_shared<CsvInputFile>();
   file->path = std::move(partition.pending_files.front());
   partition.pending_files.pop_front();
-  file->contents = in_memory_contents_ != nullptr ? in_memory_contents_
-                                                  : std::make_shared<const MappedFile>(file->path);
-  const std::string_view text = file->contents->bytes();
+  std::shared_ptr<const ReadableFile> contents = in_memory_contents_ != nullptr
+                                                     ? in_memory_contents_
+                                                     : std::make_shared<const ReadableFile>(file->path);
+  partition.reader = std::make_unique<ChunkedFileReader>(std::move(contents), *chunk_pool_, read_block_bytes_);
+  ChunkedFileReader& reader = *partition.reader;
+  // Enough bytes to see a byte-order mark.
+  while (!reader.at_end() && reader.text().size() < kByteOrderMark.size()) reader.read_more(0);
+  const std::string_view text = reader.text();
   const size_t start = text.substr(0, kByteOrderMark.size()) == kByteOrderMark ? 3 : 0;
-  auto scanner = std::make_unique<CsvRowScanner>(text, start, file->path);
-  const CsvRowScanner::Cut header_record = scanner->cut(1);
-  if (header_record.rows == 0) {
+  partition.scanner = std::make_unique<CsvRowScanner>(text, start, file->path, reader.at_end());
+  partition.current_file = file;
+  const CutInChunk header_record = cut_records(partition, 1);
+  if (header_record.cut.rows == 0) {
     throw InputError(file->path + ":1: empty file; expected a header row naming the columns");
   }
-  file->header =
-      read_csv_header(text.substr(header_record.begin, header_record.end - header_record.begin),
-                      *schema_, file->path);
-  scanner->set_field_names(file->header.names);
-  partition.current_file = std::move(file);
-  partition.scanner = std::move(scanner);
+  file->header = read_csv_header(
+      std::string_view(header_record.chunk->data() + header_record.cut.begin,
+                       header_record.cut.end - header_record.cut.begin),
+      *schema_, file->path);
+  partition.scanner->set_field_names(file->header.names);
   return true;
+}
+
+CsvSource::CutInChunk CsvSource::cut_records(Partition& partition, size_t max_rows) {
+  ChunkedFileReader& reader = *partition.reader;
+  CsvRowScanner& scanner = *partition.scanner;
+  CsvRowScanner::Cut cut = scanner.cut(max_rows);
+  while (cut.rows < max_rows && scanner.needs_text()) {
+    // A full chunk ends the morsel: only the record it cuts short moves on.
+    if (cut.rows > 0 && !reader.has_room()) break;
+    // Keep the records cut so far: they move with the rest when a fresh
+    // chunk starts.
+    const size_t moved = reader.read_more(cut.begin);
+    cut.begin -= moved;
+    cut.end -= moved;
+    scanner.continue_in(reader.text(), cut.end, reader.at_end());
+    const CsvRowScanner::Cut more = scanner.cut(max_rows - cut.rows);
+    cut.rows += more.rows;
+    cut.end = more.end;
+  }
+  CutInChunk result{cut, reader.chunk()};
+  // Text used up before the end of the file: read on, so that done() is
+  // exact (what is left then holds 2 bytes or more: a record).
+  if (!reader.at_end() && cut.end == reader.text().size()) {
+    const size_t moved = reader.read_more(cut.end);
+    scanner.continue_in(reader.text(), cut.end - moved, reader.at_end());
+  }
+  return result;
 }
 
 std::unique_ptr<SourceMorsel> CsvSource::next_morsel(size_t max_rows) {
@@ -507,24 +544,32 @@ std::unique_ptr<SourceMorsel> CsvSource::next_morsel(size_t max_rows) {
     const size_t index = turn_;
     turn_ = (turn_ + 1) % partitions_.size();
     Partition& partition = partitions_[index];
-    while (partition.scanner == nullptr || partition.scanner->done()) {
-      if (!open_next_file(partition)) break;
+    CutInChunk cut_in_chunk;
+    while (cut_in_chunk.cut.rows == 0) {
+      while (partition.scanner == nullptr || partition.scanner->done()) {
+        if (!open_next_file(partition)) break;
+      }
+      if (partition.scanner == nullptr) break;
+      // No record only when the file shrank while it was read.
+      cut_in_chunk = cut_records(partition, max_rows);
     }
-    if (partition.scanner == nullptr) continue;
-    const CsvRowScanner::Cut cut = partition.scanner->cut(max_rows);
-    WEIR_CHECK(cut.rows > 0);
+    if (cut_in_chunk.cut.rows == 0) continue;
+    const CsvRowScanner::Cut& cut = cut_in_chunk.cut;
     auto morsel = std::make_unique<CsvMorsel>();
     morsel->first_row_ordinal = next_row_ordinal_;
     morsel->num_rows = cut.rows;
     morsel->partition = static_cast<uint32_t>(index);
     morsel->file = partition.current_file;
+    morsel->text = std::move(cut_in_chunk.chunk);
     morsel->begin = cut.begin;
     morsel->end = cut.end;
     morsel->first_line = cut.first_line;
     next_row_ordinal_ += cut.rows;
     if (partition.scanner->done()) {
-      // Drop our references now so the file is unmapped once its morsels are.
+      // Drop our references now so the file is closed and its last chunk
+      // recycled once its morsels are done.
       partition.scanner.reset();
+      partition.reader.reset();
       partition.current_file.reset();
     }
     return morsel;
@@ -534,7 +579,7 @@ std::unique_ptr<SourceMorsel> CsvSource::next_morsel(size_t max_rows) {
 
 void CsvSource::load(SourceMorsel& morsel, Batch& batch) const {
   const auto* csv_morsel = dynamic_cast<const CsvMorsel*>(&morsel);
-  WEIR_CHECK(csv_morsel != nullptr && csv_morsel->file != nullptr);
+  WEIR_CHECK(csv_morsel != nullptr && csv_morsel->file != nullptr && csv_morsel->text != nullptr);
   WEIR_CHECK(batch.num_columns() == schema_->size());
   batch.clear();
   MorselLoader loader(*csv_morsel, not_null_, read_, batch);

@@ -9,9 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "ingest/chunked_file_reader.h"
 #include "ingest/csv_header.h"
 #include "ingest/csv_row_scanner.h"
-#include "ingest/mapped_file.h"
+#include "ingest/readable_file.h"
+#include "ingest/text_chunk_pool.h"
 #include "runtime/source.h"
 
 namespace weir {
@@ -24,20 +26,24 @@ struct CsvSourceOptions {
   // Directories: each file is a partition of its own (its own watermark and
   // lateness order), and the files are read side by side, round robin.
   bool partition_by_file = false;
+  // Bytes per read of a file (0: kDefaultReadBlockBytes). Tests make it
+  // tiny so records straddle reads and chunks.
+  size_t read_block_bytes = 0;
 };
 
-// One input file being read: its bytes and how its header maps to the
+// One input file being read: its name and how its header maps to the
 // schema. Shared (read-only) by the morsels cut from it.
 struct CsvInputFile {
   std::string path;
-  std::shared_ptr<const MappedFile> contents;
   CsvHeader header;
 };
 
-// A run of whole records of one file (a morsel never spans two files).
+// A run of whole records of one file (a morsel never spans two files), in
+// a chunk of the file's text.
 struct CsvMorsel final : SourceMorsel {
   std::shared_ptr<const CsvInputFile> file;
-  size_t begin = 0;  // byte range of the records in file->contents
+  std::shared_ptr<const TextChunk> text;
+  size_t begin = 0;  // byte range of the records in text
   size_t end = 0;
   uint64_t first_line = 0;  // physical line of the first record (header = 1)
 };
@@ -59,6 +65,10 @@ struct CsvMorsel final : SourceMorsel {
 //    others. Strings are taken as-is (no trimming). Other types: see
 //    csv_field_parser.h.
 //
+// Reading: a file is read front to back in blocks (pread) into a few
+// recycled chunks of memory (ChunkedFileReader); morsels share the chunk
+// their records are in, and a chunk is reused once its morsels are loaded.
+//
 // Directories: the files whose names end in ".csv" (any case) and do not
 // start with '.', in name order. The constructor lists the directory once;
 // each discover() appends the files that appeared since, in name order, and
@@ -76,8 +86,9 @@ struct CsvMorsel final : SourceMorsel {
 //
 // Contract: as Source (runtime/source.h). The constructor, discover(),
 // seal(), exhausted() run on the driver thread between epochs; next_morsel()
-// in the serial stage (it maps the next file and reads its header when it
-// gets to it, and throws InputError for header and structural errors);
+// in the serial stage (it opens the next file and reads its header when it
+// gets to it, reads the file, and throws InputError for read, header and
+// structural errors);
 // load() on any worker, concurrently for different morsels (it only reads
 // the morsel and immutable state).
 class CsvSource final : public Source {
@@ -100,6 +111,7 @@ class CsvSource final : public Source {
   bool partition_finished(size_t partition) const override;
   bool partition_has_input(size_t partition) const override;
   std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) override;
+  static constexpr size_t kDefaultReadBlockBytes = size_t{256} << 10;
   void load(SourceMorsel& morsel, Batch& batch) const override;
   // Unread columns are loaded as NULLs without parsing their fields.
   void skip_unread_columns(const std::vector<bool>& read) override;
@@ -107,32 +119,43 @@ class CsvSource final : public Source {
 
  private:
   CsvSource(CsvSourceOptions options, MemoryTracker* tracker,
-            std::shared_ptr<const MappedFile> in_memory_contents);
+            std::shared_ptr<const ReadableFile> in_memory_contents);
 
   // Files read one after another as one ordered sequence of rows.
   struct Partition {
     std::deque<std::string> pending_files;  // discovered, not opened yet
     std::shared_ptr<const CsvInputFile> current_file;
-    std::unique_ptr<CsvRowScanner> scanner;  // over current_file
+    std::unique_ptr<ChunkedFileReader> reader;  // of current_file
+    std::unique_ptr<CsvRowScanner> scanner;     // over reader->text()
     bool has_rows_to_cut() const;
+  };
+
+  // Records cut and the chunk they are in.
+  struct CutInChunk {
+    CsvRowScanner::Cut cut;
+    std::shared_ptr<const TextChunk> chunk;
   };
 
   // Queues a discovered file: in the one partition, or in a new one.
   void add_file(std::string path);
-  // Maps the partition's next pending file and reads its header; false when
-  // none is left.
+  // Opens the partition's next pending file and reads its header; false
+  // when none is left.
   bool open_next_file(Partition& partition);
+  // Cuts up to `max_rows` records of the partition's current file, reading
+  // more of it as needed; fewer only at its end. Afterwards the scanner is
+  // done() exactly when the file has no record left.
+  CutInChunk cut_records(Partition& partition, size_t max_rows);
 
   std::string path_;
   std::shared_ptr<const Schema> schema_;
   std::vector<uint8_t> not_null_;  // per schema column
   std::vector<uint8_t> read_;      // per schema column, 0: not read (empty: all read)
-  // Kept for the interface's sake: mapped pages belong to the page cache and
-  // batches are counted by their own tracker, so nothing is counted here.
-  MemoryTracker* tracker_;
+  MemoryTracker* tracker_;  // counts the text chunks (batches count their own)
   bool is_directory_ = false;
   bool sealed_ = false;
-  std::shared_ptr<const MappedFile> in_memory_contents_;  // from_bytes() only
+  std::shared_ptr<const ReadableFile> in_memory_contents_;  // from_bytes() only
+  size_t read_block_bytes_;
+  std::unique_ptr<TextChunkPool> chunk_pool_;
 
   bool partition_by_file_ = false;
   std::vector<Partition> partitions_;

@@ -240,6 +240,64 @@ TEST(CsvRowScannerTest, CutsAsTheByteWalkDoes) {
   }
 }
 
+// Text arriving a piece at a time (a file read in blocks): the scanner cuts
+// only records whose end it has seen, asks for more at the end of each
+// piece, and gives the records, lines and errors of the whole text. Pieces
+// are prefixes of the text here, in a copy that moves (as a fresh chunk
+// does), so any pointer kept into an old piece would be caught by ASan.
+TEST(CsvRowScannerTest, TextInPiecesCutsAsTheWholeText) {
+  std::mt19937_64 random(22);
+  const std::vector<std::string> names = {"a", "b", "c"};
+  for (int trial = 0; trial < 2000; ++trial) {
+    const std::string text = random_csv(random);
+    const ExpectedCuts expected = walk_records(text, names);
+    const size_t piece_bytes = 1 + random() % (random() % 2 ? 8 : 3000);
+    size_t have = std::min(text.size(), piece_bytes);
+    // The bytes from `base` on, as the current chunk holds them.
+    size_t base = 0;
+    auto piece = std::make_unique<std::string>(text.substr(0, have));
+    CsvRowScanner scanner(*piece, 0, "f.csv", have == text.size());
+    scanner.set_field_names(names);
+    std::vector<std::string> records;
+    std::vector<uint64_t> lines;
+    std::optional<std::string> error;
+    try {
+      while (!scanner.done()) {
+        const size_t wanted = 1 + random() % (random() % 2 ? 3 : 100);
+        const CsvRowScanner::Cut cut = scanner.cut(wanted);
+        ASSERT_LE(cut.rows, wanted);
+        if (cut.rows < wanted && !scanner.done()) {
+          ASSERT_TRUE(scanner.needs_text());
+          ASSERT_LT(have, text.size());
+        } else {
+          ASSERT_FALSE(scanner.needs_text());
+        }
+        const ExpectedCuts pieces = walk_records(piece->substr(cut.begin, cut.end - cut.begin), names);
+        ASSERT_EQ(pieces.records.size(), cut.rows);
+        for (size_t index = 0; index < pieces.records.size(); ++index) {
+          records.push_back(pieces.records[index]);
+          lines.push_back(cut.first_line + pieces.lines[index] - 1);
+        }
+        if (scanner.needs_text()) {
+          // Keep from the scanner's position on, in a new buffer.
+          const size_t position = base + cut.end;
+          have = std::min(text.size(), have + piece_bytes);
+          base = random() % 2 ? position : base;
+          piece = std::make_unique<std::string>(text.substr(base, have - base));
+          scanner.continue_in(*piece, position - base, have == text.size());
+        }
+      }
+    } catch (const InputError& thrown) {
+      error = thrown.what();
+    }
+    ASSERT_EQ(error, expected.error) << text;
+    if (expected.error) continue;
+    ASSERT_EQ(records, expected.records) << text;
+    ASSERT_EQ(lines, expected.lines) << text;
+    EXPECT_EQ(scanner.cut(5).rows, 0u);
+  }
+}
+
 // The SIMD field reader gives what read_csv_field gives, field by field.
 TEST(CsvRowScannerTest, FieldReaderMatchesReadCsvField) {
   std::mt19937_64 random(8);

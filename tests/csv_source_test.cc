@@ -107,22 +107,45 @@ ReadResult read_all(Source& source, size_t max_rows) {
   return result;
 }
 
-std::vector<std::string> read_bytes(std::string_view csv, Schema schema,
-                                    std::vector<std::string> not_null = {},
-                                    size_t max_rows = 1000) {
-  auto source = CsvSource::from_bytes({"in.csv", std::move(schema), std::move(not_null)}, csv);
+// Read sizes that make records straddle reads and chunks (0: the default).
+constexpr size_t kReadBlockSizes[] = {0, 1, 2, 3, 7, 64};
+
+std::vector<std::string> read_bytes_in_blocks(std::string_view csv, const Schema& schema,
+                                              const std::vector<std::string>& not_null, size_t max_rows,
+                                              size_t read_block_bytes) {
+  CsvSourceOptions options{"in.csv", schema, not_null};
+  options.read_block_bytes = read_block_bytes;
+  auto source = CsvSource::from_bytes(std::move(options), csv);
   return read_all(*source, max_rows).rows;
 }
 
-// The message of the InputError that reading `csv` throws ("" if none).
+// The rows, the same whatever the size of the reads (checked).
+std::vector<std::string> read_bytes(std::string_view csv, Schema schema,
+                                    std::vector<std::string> not_null = {},
+                                    size_t max_rows = 1000) {
+  const std::vector<std::string> rows = read_bytes_in_blocks(csv, schema, not_null, max_rows, 0);
+  for (const size_t block : kReadBlockSizes) {
+    EXPECT_EQ(read_bytes_in_blocks(csv, schema, not_null, max_rows, block), rows)
+        << "read blocks of " << block << " bytes";
+  }
+  return rows;
+}
+
+// The message of the InputError that reading `csv` throws ("" if none), the
+// same whatever the size of the reads (checked).
 std::string read_error(std::string_view csv, Schema schema, std::vector<std::string> not_null = {},
                        size_t max_rows = 1000) {
-  try {
-    read_bytes(csv, std::move(schema), std::move(not_null), max_rows);
-  } catch (const InputError& error) {
-    return error.what();
+  std::vector<std::string> messages;
+  for (const size_t block : kReadBlockSizes) {
+    try {
+      read_bytes_in_blocks(csv, schema, not_null, max_rows, block);
+      messages.emplace_back();
+    } catch (const InputError& error) {
+      messages.emplace_back(error.what());
+    }
+    EXPECT_EQ(messages.back(), messages.front()) << "read blocks of " << block << " bytes";
   }
-  return "";
+  return messages.front();
 }
 
 using Rows = std::vector<std::string>;
@@ -364,7 +387,9 @@ TEST(CsvSourceTest, AnyMorselSizeGivesTheSameRowsAndConsecutiveOrdinals) {
     const Rows whole = read_bytes(csv, schema, {}, 1'000'000);
     for (int attempt = 0; attempt < 5; ++attempt) {
       const size_t max_rows = 1 + random() % 40;
-      auto source = CsvSource::from_bytes({"in.csv", schema, {}}, csv);
+      CsvSourceOptions options{"in.csv", schema, {}};
+      options.read_block_bytes = random() % 2 ? 1 + random() % 100 : 0;
+      auto source = CsvSource::from_bytes(std::move(options), csv);
       const ReadResult pieces = read_all(*source, max_rows);
       ASSERT_EQ(pieces.rows, whole) << "max_rows " << max_rows << "\n" << csv;
       EXPECT_TRUE(source->exhausted());

@@ -2,9 +2,10 @@
 // through the same path as a file on disk (scan into morsels, load each).
 //
 // Bad data must end in InputError; any other exception, a crash, a hang or a
-// sanitizer report is a bug. The file is read twice, with tiny and with huge
-// morsels: both must fail, or both must give the same rows (morsel cutting
-// never changes the result).
+// sanitizer report is a bug. The file is read twice, with tiny morsels and
+// tiny reads (records straddle reads and chunks), and with huge morsels and
+// the default reads: both must fail, or both must give the same rows (morsel
+// cutting and read sizes never change the result).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -64,7 +65,7 @@ void mix_batch(Outcome& outcome, const Batch& batch) {
   outcome.rows += batch.num_rows();
 }
 
-Outcome read_everything(std::string_view csv, size_t max_rows) {
+Outcome read_everything(std::string_view csv, size_t max_rows, size_t read_block_bytes) {
   Outcome outcome;
   weir::CsvSourceOptions options{"fuzz.csv",
                                  weir::Schema({{"a", DataType::Int64},
@@ -73,6 +74,7 @@ Outcome read_everything(std::string_view csv, size_t max_rows) {
                                                {"d", DataType::Timestamp},
                                                {"e", DataType::String}}),
                                  {"d"}};
+  options.read_block_bytes = read_block_bytes;
   try {
     auto source = weir::CsvSource::from_bytes(std::move(options), csv);
     Batch batch(source->schema());
@@ -96,8 +98,8 @@ Outcome read_everything(std::string_view csv, size_t max_rows) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view csv(reinterpret_cast<const char*>(data), size);
-  const Outcome small = read_everything(csv, 1 + size % 3);
-  const Outcome large = read_everything(csv, 1 << 20);
+  const Outcome small = read_everything(csv, 1 + size % 3, 1 + size % 5);
+  const Outcome large = read_everything(csv, 1 << 20, 0);
   if (small.failed != large.failed) std::abort();
   if (!small.failed && (small.rows != large.rows || small.digest != large.digest)) std::abort();
   return 0;
