@@ -91,6 +91,34 @@ void push_down_ranking(const TopRowsClause& clause, StreamJoin& join) {
   }
 }
 
+// When the stage after a join only groups its rows and takes min or max of
+// columns, tells the join to write, per row of the grouped side, only the
+// pair with the extreme value (StreamJoin::keep_only_extreme_pairs): the
+// next stage's result is the same. Any other aggregate (count, sum, avg)
+// depends on every pair: nothing is pushed down then. Problems with the
+// next stage's clauses are left for its own build to report.
+void push_down_extremes(const std::vector<std::string>& group_by, const std::vector<std::string>& aggregates,
+                        StreamJoin& join) {
+  const Schema& schema = *join.output_schema();
+  std::vector<size_t> group_columns;
+  for (const std::string& name : group_by) {
+    const auto column = schema.find(name);
+    if (!column) return;
+    group_columns.push_back(*column);
+  }
+  std::vector<std::pair<size_t, bool>> extremes;
+  try {
+    for (const std::string& text : aggregates) {
+      const AggregateSpec aggregate = parse_aggregate(text, schema);
+      if (aggregate.kind != AggregateKind::Min && aggregate.kind != AggregateKind::Max) return;
+      extremes.emplace_back(*aggregate.input_column, aggregate.kind == AggregateKind::Max);
+    }
+  } catch (const ConfigError&) {
+    return;
+  }
+  join.keep_only_extreme_pairs(group_columns, extremes);
+}
+
 }  // namespace
 
 PipelineBuilder::PipelineBuilder() = default;
@@ -220,6 +248,10 @@ std::unique_ptr<Pipeline> PipelineBuilder::build() {
     if (next.top_rows_ && !next.join_ && !next.where_ && !next.event_time_column_ && !next.window_size_millis_ &&
         !next.session_gap_millis_) {
       stage.ranked_by_next_stage_ = next.top_rows_;
+    }
+    if (!next.aggregates_.empty() && !next.top_rows_ && !next.join_ && !next.where_ && !next.event_time_column_ &&
+        !next.window_size_millis_ && !next.session_gap_millis_ && next.select_.empty()) {
+      stage.grouped_by_next_stage_ = GroupingClause{next.group_by_, next.aggregates_};
     }
     upstream.push_back(in_field(field, [&] { return stage.build_stage(); }));
   }
@@ -529,6 +561,9 @@ std::unique_ptr<Pipeline> PipelineBuilder::build_join(const Schema& schema, std:
   std::unique_ptr<Pipeline> pipeline = new_pipeline(schema);
   pipeline->join_ = in_field("join", [&] { return std::make_unique<StreamJoin>(source_->schema(), std::move(spec)); });
   if (ranked_by_next_stage_) push_down_ranking(*ranked_by_next_stage_, *pipeline->join_);
+  if (grouped_by_next_stage_) {
+    push_down_extremes(grouped_by_next_stage_->group_by, grouped_by_next_stage_->aggregates, *pipeline->join_);
+  }
   pipeline->join_predicates_ = std::move(predicates);
   pipeline->fragment_.join = pipeline->join_.get();
   pipeline->fragment_.join_left_predicate = pipeline->join_predicates_[0].get();

@@ -192,6 +192,13 @@ class PipelineBuilder {
   std::optional<TopRowsClause> top_rows_;
   // Set by build() on a stage whose next stage only ranks its rows.
   std::optional<TopRowsClause> ranked_by_next_stage_;
+  // Set by build() on a stage whose next stage only groups its rows and
+  // aggregates them: that stage's group_by and aggregates.
+  struct GroupingClause {
+    std::vector<std::string> group_by;
+    std::vector<std::string> aggregates;
+  };
+  std::optional<GroupingClause> grouped_by_next_stage_;
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<Sink> late_sink_;
   OutputMode output_mode_ = OutputMode::Append;

@@ -54,6 +54,9 @@ struct StreamJoin::PartitionState {
   std::array<JoinKeyIndex, 2> newest;
   std::array<std::vector<uint32_t>, 2> previous;
   std::vector<Pair> pairs;  // the last combine's, in output order (sorted)
+  // keep_extreme_pairs scratch: per S row, its best pair's index + 1 (all
+  // 0 between calls).
+  std::vector<uint32_t> best_pair_of_row;
   size_t rows_after_compaction = 0;  // both sides, after the last expire() compaction
 };
 
@@ -179,6 +182,70 @@ bool StreamJoin::keep_only_ranked_pairs(const TopRowsSpec& ranking) {
   built->top = std::make_unique<TopRows>(built->narrow_schema, std::move(narrow));
   pair_ranking_ = std::move(built);
   return true;
+}
+
+bool StreamJoin::keep_only_extreme_pairs(const std::vector<size_t>& group_columns,
+                                         const std::vector<std::pair<size_t, bool>>& extremes) {
+  if (spec_.window_millis) return false;
+  const size_t widths[2] = {spec_.left_columns.size(), spec_.right_columns.size()};
+  // The side and carried column of an output column.
+  auto side_of = [&](size_t output) { return output < widths[0] ? size_t{0} : size_t{1}; };
+  auto carried_of = [&](size_t output) { return output < widths[0] ? output : output - widths[0]; };
+  for (const size_t column : group_columns) WEIR_CHECK(column < widths[0] + widths[1]);
+  for (const auto& [column, maximum] : extremes) WEIR_CHECK(column < widths[0] + widths[1]);
+  for (size_t side = 0; side < 2; ++side) {
+    const bool grouped_by_side = std::all_of(group_columns.begin(), group_columns.end(),
+                                             [&](size_t column) { return side_of(column) == side; });
+    if (!grouped_by_side) continue;
+    ExtremePairs chosen;
+    chosen.side = side;
+    bool applies = true;
+    for (const auto& [column, maximum] : extremes) {
+      if (side_of(column) == side) continue;  // the same for every pair of an S row
+      const size_t carried = carried_of(column);
+      if (!is_int64_backed(carried_schemas_[1 - side]->field(carried).type)) applies = false;
+      if (chosen.value_column && (*chosen.value_column != carried || chosen.maximum != maximum)) applies = false;
+      chosen.value_column = carried;
+      chosen.maximum = maximum;
+    }
+    if (!applies) continue;
+    extreme_pairs_ = chosen;
+    return true;
+  }
+  return false;
+}
+
+void StreamJoin::keep_extreme_pairs(PartitionState& state) const {
+  const ExtremePairs& extreme = *extreme_pairs_;
+  const size_t side = extreme.side;
+  std::vector<uint32_t>& best = state.best_pair_of_row;
+  if (best.size() < state.rows[side].size()) best.resize(state.rows[side].size(), 0);
+  const Column* values = extreme.value_column ? &state.rows[1 - side].carried.column(*extreme.value_column) : nullptr;
+  std::vector<Pair>& pairs = state.pairs;
+  auto row_of = [&](const Pair& pair) { return side == 0 ? pair.left_row : pair.right_row; };
+  auto value_row_of = [&](const Pair& pair) { return side == 0 ? pair.right_row : pair.left_row; };
+  // Whether pair a's value beats pair b's (strictly: the first of equal
+  // values stays).
+  auto beats = [&](const Pair& a, const Pair& b) {
+    if (values == nullptr) return false;
+    const uint32_t ra = value_row_of(a);
+    const uint32_t rb = value_row_of(b);
+    if (!values->is_valid(ra)) return false;
+    if (!values->is_valid(rb)) return true;
+    const int64_t va = values->int64_data()[ra];
+    const int64_t vb = values->int64_data()[rb];
+    return extreme.maximum ? va > vb : va < vb;
+  };
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    uint32_t& slot = best[row_of(pairs[i])];
+    if (slot == 0 || beats(pairs[i], pairs[slot - 1])) slot = static_cast<uint32_t>(i + 1);
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (best[row_of(pairs[i])] == i + 1) pairs[kept++] = pairs[i];
+  }
+  pairs.resize(kept);
+  for (const Pair& pair : pairs) best[row_of(pair)] = 0;
 }
 
 std::unique_ptr<StreamJoin::LocalState> StreamJoin::make_local_state(MemoryTracker* tracker) const {
@@ -359,6 +426,7 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
                                         kept_rows[side].size());
     }
   }
+  if (extreme_pairs_) keep_extreme_pairs(state);
 }
 
 void StreamJoin::combine(const std::vector<LocalState*>& locals, GlobalState& global,

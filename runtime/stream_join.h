@@ -163,6 +163,23 @@ class StreamJoin {
   // window_start or window_end; throws ConfigError when TopRows would.
   bool keep_only_ranked_pairs(const TopRowsSpec& ranking);
 
+  // Set by the pipeline builder when the next stage does nothing but group
+  // this join's rows and take min or max of columns (no filter, no window,
+  // no select list, no top-N): `group_columns` and each aggregate's
+  // (column, is max) are output columns of this join. Applies when every
+  // group column comes from one side S, this is not a window join, and the
+  // other side's columns are aggregated by at most one (column, min or max),
+  // of an int64 or timestamp column. combine() then keeps, of the epoch's
+  // pairs of each S row, only the first (in output order) with the extreme
+  // value (a NULL loses to any value; without such an aggregate, the
+  // first). The pairs of one S row fall in one group of the next stage and
+  // agree on S's columns, so min and max over them equal those of the kept
+  // pair: the next stage's result is unchanged (min and max depend neither
+  // on the rows' order nor on their count), and the other pairs are never
+  // materialized. Returns false, changing nothing, when it does not apply.
+  bool keep_only_extreme_pairs(const std::vector<size_t>& group_columns,
+                               const std::vector<std::pair<size_t, bool>>& extremes);
+
   // Rows kept in the state (both inputs), for summaries and tests.
   static uint64_t state_rows(const GlobalState& global);
 
@@ -171,6 +188,15 @@ class StreamJoin {
 
  private:
   struct PairRanking;
+  // See keep_only_extreme_pairs.
+  struct ExtremePairs {
+    size_t side = 0;                     // S: the side whose rows are grouped
+    std::optional<size_t> value_column;  // the other side's carried column
+    bool maximum = true;
+  };
+  // Keeps, of the partition's pairs (in output order), the first with the
+  // extreme value of each S row.
+  void keep_extreme_pairs(PartitionState& state) const;
   // Keeps, of `pairs` (in output order), those that pair_ranking_ keeps.
   void keep_ranked_pairs(GlobalState& global, std::vector<Pair>& pairs, MemoryTracker* tracker,
                          const ParallelFor& parallel_for) const;
@@ -181,6 +207,7 @@ class StreamJoin {
   std::array<std::shared_ptr<const Schema>, 2> carried_schemas_;  // per side
   std::shared_ptr<const Schema> output_schema_;
   std::unique_ptr<PairRanking> pair_ranking_;  // see keep_only_ranked_pairs
+  std::optional<ExtremePairs> extreme_pairs_;  // see keep_only_extreme_pairs
 };
 
 }  // namespace weir

@@ -20,75 +20,18 @@
 #include "ingest/memory_source.h"
 #include "runtime/pipeline_builder.h"
 #include "runtime/stream_join.h"
+#include "tests/join_test_rows.h"
 #include "tests/memory_sink_lines.h"
 
 namespace weir {
 namespace {
 
-struct Row {
-  int64_t kind = 0;  // 0: left input, 1: right input
-  std::optional<int64_t> key;
-  std::optional<int64_t> value;
-  std::optional<double> real;
-  std::string text;
-  int64_t id = 0;  // the row's position
-};
+using testing::JoinTestRow;
+using testing::JoinTestPair;
+using testing::random_join_rows;
+using testing::reference_join_pairs;
+using testing::join_rows_table;
 
-std::shared_ptr<Batch> table_of(const std::vector<Row>& rows) {
-  auto schema = std::make_shared<const Schema>(std::vector<Field>{{"kind", DataType::Int64},
-                                                                  {"key", DataType::Int64},
-                                                                  {"value", DataType::Int64},
-                                                                  {"real", DataType::Float64},
-                                                                  {"text", DataType::String},
-                                                                  {"id", DataType::Int64}});
-  auto batch = std::make_shared<Batch>(schema);
-  for (const Row& row : rows) {
-    batch->column(0).append_int64(row.kind);
-    row.key ? batch->column(1).append_int64(*row.key) : batch->column(1).append_null();
-    row.value ? batch->column(2).append_int64(*row.value) : batch->column(2).append_null();
-    row.real ? batch->column(3).append_float64(*row.real) : batch->column(3).append_null();
-    batch->column(4).append_string(row.text);
-    batch->column(5).append_int64(row.id);
-  }
-  batch->set_num_rows(rows.size());
-  return batch;
-}
-
-std::vector<Row> random_rows(std::mt19937_64& random, size_t count) {
-  std::vector<Row> rows(count);
-  for (size_t i = 0; i < count; ++i) {
-    Row& row = rows[i];
-    row.kind = random() % 4 == 0 ? 0 : 1;
-    if (random() % 12 != 0) row.key = static_cast<int64_t>(random() % 9);
-    if (random() % 10 != 0) row.value = static_cast<int64_t>(random() % 15);
-    if (random() % 10 != 0) row.real = static_cast<double>(random() % 5) - 2.0;
-    row.text = std::string(random() % 40, static_cast<char>('a' + random() % 26));
-    row.id = static_cast<int64_t>(i);
-  }
-  return rows;
-}
-
-// One joined row: the left row's key and id, the right row's id, value,
-// real and text.
-struct Pair {
-  const Row* left;
-  const Row* right;
-};
-
-// Every pair of a left and a right row with equal non-NULL keys, in the
-// join's output order: by the later row's position, then the earlier's.
-std::vector<Pair> reference_pairs(const std::vector<Row>& rows) {
-  std::vector<Pair> pairs;
-  for (size_t later = 0; later < rows.size(); ++later) {
-    for (size_t earlier = 0; earlier < later; ++earlier) {
-      const Row& a = rows[later];
-      const Row& b = rows[earlier];
-      if (!a.key || !b.key || *a.key != *b.key || a.kind == b.kind) continue;
-      pairs.push_back(a.kind == 0 ? Pair{&a, &b} : Pair{&b, &a});
-    }
-  }
-  return pairs;
-}
 
 struct Ranking {
   int partition = 0;  // 0: none, 1: by k, 2: by k and lid
@@ -105,11 +48,11 @@ std::pair<int, double> order_value(const std::optional<double>& value, bool desc
 
 // The ranked pairs' output lines (k, lid, rid, rvalue), ordered by
 // partition values, rank, then position among the pairs.
-std::vector<std::string> reference(const std::vector<Pair>& pairs, const Ranking& c) {
+std::vector<std::string> reference(const std::vector<JoinTestPair>& pairs, const Ranking& c) {
   using Rank = std::tuple<std::pair<int, double>, std::pair<int, double>, size_t>;
   std::map<std::vector<int64_t>, std::vector<std::pair<Rank, size_t>>> partitions;
   for (size_t i = 0; i < pairs.size(); ++i) {
-    const Pair& pair = pairs[i];
+    const JoinTestPair& pair = pairs[i];
     std::vector<int64_t> partition;
     if (c.partition >= 1) partition.push_back(*pair.left->key);  // joined keys are never NULL
     if (c.partition >= 2) partition.push_back(pair.left->id);
@@ -132,7 +75,7 @@ std::vector<std::string> reference(const std::vector<Pair>& pairs, const Ranking
         }
       }
       if (rank > c.limit) break;
-      const Pair& pair = pairs[ranked[i].second];
+      const JoinTestPair& pair = pairs[ranked[i].second];
       lines.push_back(std::to_string(*pair.left->key) + "," + std::to_string(pair.left->id) + "," +
                       std::to_string(pair.right->id) + "," +
                       (pair.right->value ? std::to_string(*pair.right->value) : "NULL") + "," + pair.right->text);
@@ -170,15 +113,15 @@ TEST(JoinRanking, AJoinThenATopNEqualsTheReferenceUnderEveryTriggerCutAndThreadC
 #endif
   for (int n = 0; n < cases; ++n) {
     const Ranking c = random_ranking(random);
-    const std::vector<Row> rows = random_rows(random, 100 + random() % 400);
-    const std::vector<std::string> expected = reference(reference_pairs(rows), c);
+    const std::vector<JoinTestRow> rows = random_join_rows(random, 100 + random() % 400);
+    const std::vector<std::string> expected = reference(reference_join_pairs(rows), c);
     // With a filter in the ranking stage the join writes every pair: the
     // same result by the other path.
     const bool filtered = random() % 4 == 0;
     auto sink = std::make_unique<MemorySink>();
     const MemorySink* view = sink.get();
     PipelineBuilder builder;
-    builder.source(std::make_unique<MemorySource>(table_of(rows), "rows"));
+    builder.source(std::make_unique<MemorySource>(join_rows_table(rows), "rows"));
     builder.join({"kind = 0", "key", {"key AS k", "id AS lid"}},
                  {"kind = 1", "key", {"id AS rid", "value AS rvalue", "real AS rreal", "text AS rtext"}});
     builder.then();
@@ -211,14 +154,14 @@ TEST(JoinRanking, AnEmitWritesOnlyThePairsThatRank) {
   size_t all_written = 0;
   for (int n = 0; n < 40; ++n) {
     const Ranking c = random_ranking(random);
-    const std::vector<Row> rows = random_rows(random, 50 + random() % 300);
-    const std::vector<Pair> pairs = reference_pairs(rows);
+    const std::vector<JoinTestRow> rows = random_join_rows(random, 50 + random() % 300);
+    const std::vector<JoinTestPair> pairs = reference_join_pairs(rows);
     std::vector<std::string> expected;
     {
       // The ranked pairs, back in pair order.
       std::vector<std::string> ranked = reference(pairs, c);
       std::vector<std::string> all;
-      for (const Pair& pair : pairs) {
+      for (const JoinTestPair& pair : pairs) {
         all.push_back(std::to_string(*pair.left->key) + "," + std::to_string(pair.left->id) + "," +
                       std::to_string(pair.right->id) + "," +
                       (pair.right->value ? std::to_string(*pair.right->value) : "NULL") + "," + pair.right->text);
@@ -231,7 +174,7 @@ TEST(JoinRanking, AnEmitWritesOnlyThePairsThatRank) {
         }
       }
     }
-    const auto table = table_of(rows);
+    const auto table = join_rows_table(rows);
     StreamJoinSpec spec;
     spec.left_key_column = 1;
     spec.right_key_column = 1;
