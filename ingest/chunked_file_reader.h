@@ -36,16 +36,21 @@ class ChunkedFileReader {
   const std::shared_ptr<TextChunk>& chunk() const { return chunk_; }
   // The whole file has been read.
   bool at_end() const { return at_end_; }
-  // The next read_more() appends to the current chunk (no fresh chunk).
-  bool has_room() const {
-    return chunk_ != nullptr && chunk_->capacity() - chunk_->size() >= block_bytes_;
-  }
+  // The next read_more() of one block appends to the current chunk (no
+  // fresh chunk).
+  bool has_room() const;
 
-  // Reads the next block (WEIR_CHECKed: not at_end()). The bytes before
-  // `keep_from` (<= text().size()) may be left behind in the old chunk;
-  // returns by how much the bytes from `keep_from` on moved towards the
-  // start of text() (0, or keep_from when a fresh chunk was started).
-  size_t read_more(size_t keep_from);
+  // Reads the next block, or `at_least` bytes when more (WEIR_CHECKed: not
+  // at_end()). The bytes before `keep_from` (<= text().size()) may be left
+  // behind in the old chunk; returns by how much the bytes from `keep_from`
+  // on moved towards the start of text() (0, or keep_from when a fresh
+  // chunk was started). A caller waiting for the end of a long record asks
+  // for at least as many bytes as it keeps, so reads grow geometrically and
+  // the record is scanned O(1) times per byte. A chunk holds no more than
+  // the rest of the file needs (small files, small chunks).
+  size_t read_more(size_t keep_from, size_t at_least = 0);
+  // Closes the file's descriptor until the next read (see ReadableFile).
+  void release_descriptor() const { file_->release_descriptor(); }
 
  private:
   std::shared_ptr<const ReadableFile> file_;

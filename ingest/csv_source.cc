@@ -395,7 +395,7 @@ CsvSource::CsvSource(CsvSourceOptions options, MemoryTracker* tracker,
       in_memory_contents_(std::move(in_memory_contents)),
       read_block_bytes_(options.read_block_bytes != 0 ? options.read_block_bytes
                                                       : kDefaultReadBlockBytes),
-      chunk_pool_(std::make_unique<TextChunkPool>(tracker_)) {
+      chunk_pool_(std::make_unique<TextChunkPool>(tracker_, read_block_bytes_ * ChunkedFileReader::kBlocksPerChunk)) {
   for (size_t index = 0; index < schema_->size(); ++index) {
     if (schema_->find(schema_->field(index).name) != index) {
       throw ConfigError("csv source " + path_ + ": column \"" + schema_->field(index).name +
@@ -519,8 +519,11 @@ CsvSource::CutInChunk CsvSource::cut_records(Partition& partition, size_t max_ro
     // A full chunk ends the morsel: only the record it cuts short moves on.
     if (cut.rows > 0 && !reader.has_room()) break;
     // Keep the records cut so far: they move with the rest when a fresh
-    // chunk starts.
-    const size_t moved = reader.read_more(cut.begin);
+    // chunk starts. Without any, the record being waited for is all that is
+    // kept: read at least as much again (geometric growth, so a long record
+    // or an unterminated quote is rescanned O(1) times per byte).
+    const size_t kept = reader.text().size() - cut.begin;
+    const size_t moved = reader.read_more(cut.begin, cut.rows == 0 ? kept : 0);
     cut.begin -= moved;
     cut.end -= moved;
     scanner.continue_in(reader.text(), cut.end, reader.at_end());
@@ -571,6 +574,9 @@ std::unique_ptr<SourceMorsel> CsvSource::next_morsel(size_t max_rows) {
       partition.scanner.reset();
       partition.reader.reset();
       partition.current_file.reset();
+    } else if (partitions_.size() > kPartitionsWithOpenFiles) {
+      // Many files read side by side: keep descriptors closed between cuts.
+      partition.reader->release_descriptor();
     }
     return morsel;
   }

@@ -112,6 +112,9 @@ class CsvSource final : public Source {
   bool partition_has_input(size_t partition) const override;
   std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) override;
   static constexpr size_t kDefaultReadBlockBytes = size_t{256} << 10;
+  // With more partitions (partition_by_file), a file's descriptor is
+  // closed after each cut and reopened for the next.
+  static constexpr size_t kPartitionsWithOpenFiles = 16;
   void load(SourceMorsel& morsel, Batch& batch) const override;
   // Unread columns are loaded as NULLs without parsing their fields.
   void skip_unread_columns(const std::vector<bool>& read) override;
@@ -142,8 +145,9 @@ class CsvSource final : public Source {
   // when none is left.
   bool open_next_file(Partition& partition);
   // Cuts up to `max_rows` records of the partition's current file, reading
-  // more of it as needed; fewer only at its end. Afterwards the scanner is
-  // done() exactly when the file has no record left.
+  // more of it as needed; fewer at its end or where a chunk is full (a
+  // morsel never spans two chunks). Afterwards the scanner is done()
+  // exactly when the file has no record left.
   CutInChunk cut_records(Partition& partition, size_t max_rows);
 
   std::string path_;

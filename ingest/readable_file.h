@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,14 +13,19 @@ namespace weir {
 // Reading copies from the page cache into memory the reader reuses, which
 // in this kind of VM costs a fraction of mapping the file and faulting its
 // pages in one by one (session 14: 0.06 s against 0.18-0.29 s for a 370 MB
-// file). The size is taken when the file is opened; a file that shrinks
-// afterwards just ends early (read_at returns fewer bytes).
+// file). The size is taken when the file is opened; input files must not
+// change while they are read, and a file found shorter than that size is an
+// InputError.
+//
+// The descriptor can be closed between reads (release_descriptor: a source
+// reading many files side by side keeps few open); the next read opens the
+// path again and checks that it is still the same file.
 //
 // from_bytes() makes an in-memory copy instead (tests and fuzzers); the copy
 // is an exact-size heap block so AddressSanitizer catches any read past it.
 //
-// Contract: constructed by one thread, then read_at() may be called from any
-// thread (pread does not move a shared file offset). Shared through
+// Contract: constructed by one thread; read_at() and release_descriptor()
+// by one thread at a time (the source's serial stage). Shared through
 // shared_ptr; the descriptor is closed when the last owner lets go.
 class ReadableFile {
  public:
@@ -35,17 +41,26 @@ class ReadableFile {
   // The size when opened.
   size_t size() const { return size_; }
 
-  // Copies up to `length` bytes from `offset` on into `destination`; returns
-  // how many (fewer only at the end of the file). Throws InputError when the
-  // read fails.
+  // Copies min(length, size() - offset) bytes from `offset` on into
+  // `destination` and returns that count. Throws InputError when the read
+  // fails, the file ends before size(), or (reopened) it is another file.
   size_t read_at(size_t offset, char* destination, size_t length) const;
+
+  // Closes the descriptor until the next read_at().
+  void release_descriptor() const;
 
  private:
   ReadableFile() = default;
+  // Opens path_ again into descriptor_, checking that it is the file first
+  // opened (device and inode).
+  void reopen() const;
 
   std::string path_;
-  int descriptor_ = -1;
+  mutable int descriptor_ = -1;
+  bool in_memory_ = false;
   size_t size_ = 0;
+  uint64_t device_ = 0;
+  uint64_t inode_ = 0;
   std::unique_ptr<char[]> owned_;  // from_bytes() copy
 };
 

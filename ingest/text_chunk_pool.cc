@@ -4,8 +4,9 @@
 
 namespace weir {
 
-TextChunkPool::TextChunkPool(MemoryTracker* tracker) : shelf_(std::make_shared<Shelf>()) {
+TextChunkPool::TextChunkPool(MemoryTracker* tracker, size_t standard_capacity) : shelf_(std::make_shared<Shelf>()) {
   shelf_->tracker = tracker;
+  shelf_->standard_capacity = standard_capacity;
 }
 
 TextChunkPool::~TextChunkPool() {
@@ -33,10 +34,15 @@ std::shared_ptr<TextChunk> TextChunkPool::take(size_t capacity) {
     }
   }
   if (chunk == nullptr) {
-    chunk = std::make_unique<TextChunk>();
-    chunk->bytes_.reset(new char[capacity]);
-    chunk->capacity_ = capacity;
     if (shelf_->tracker != nullptr) shelf_->tracker->allocate(static_cast<int64_t>(capacity));
+    try {
+      chunk = std::make_unique<TextChunk>();
+      chunk->bytes_.reset(new char[capacity]);
+    } catch (...) {
+      if (shelf_->tracker != nullptr) shelf_->tracker->release(static_cast<int64_t>(capacity));
+      throw;
+    }
+    chunk->capacity_ = capacity;
   }
   chunk->size_ = 0;
   // Back on the shelf when the last owner lets go (the shelf outlives the
@@ -46,7 +52,7 @@ std::shared_ptr<TextChunk> TextChunkPool::take(size_t capacity) {
   return std::shared_ptr<TextChunk>(raw, [shelf = std::move(shelf)](TextChunk* returned) {
     std::unique_ptr<TextChunk> owned(returned);
     std::lock_guard<std::mutex> lock(shelf->mutex);
-    if (shelf->pool_alive && shelf->chunks.size() < kShelfChunks) {
+    if (shelf->pool_alive && shelf->chunks.size() < kShelfChunks && owned->capacity() == shelf->standard_capacity) {
       shelf->chunks.push_back(std::move(owned));
     } else {
       shelf->free(std::move(owned));

@@ -40,7 +40,10 @@ class TextChunk {
 // chunk.
 class TextChunkPool {
  public:
-  explicit TextChunkPool(MemoryTracker* tracker);
+  // Only chunks of `standard_capacity` bytes are kept for reuse; others
+  // (grown for a long record, or sized for a small file) are freed when
+  // they come back.
+  TextChunkPool(MemoryTracker* tracker, size_t standard_capacity);
   // Frees the shelved chunks; chunks still out are freed when they go.
   ~TextChunkPool();
   TextChunkPool(const TextChunkPool&) = delete;
@@ -54,6 +57,7 @@ class TextChunkPool {
     std::mutex mutex;
     std::vector<std::unique_ptr<TextChunk>> chunks;  // free, for reuse
     MemoryTracker* tracker = nullptr;
+    size_t standard_capacity = 0;
     bool pool_alive = true;  // false: returned chunks are freed
     // Frees `chunk` (under the lock) and uncounts its bytes.
     void free(std::unique_ptr<TextChunk> chunk);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -40,6 +41,21 @@ TEST(ReadableFileTest, ReadsByOffsetAndStopsAtTheEnd) {
   }
 }
 
+TEST(ReadableFileTest, ReopensAfterReleasingItsDescriptorButNotAReplacedFile) {
+  testing::TestDirectory directory;
+  const std::string path = directory.file("f.bin");
+  std::ofstream(path, std::ios::binary) << "0123456789";
+  ReadableFile file(path);
+  std::string buffer(4, '\0');
+  file.release_descriptor();
+  EXPECT_EQ(file.read_at(3, buffer.data(), 4), 4u);
+  EXPECT_EQ(buffer, "3456");
+  file.release_descriptor();
+  std::ofstream(directory.file("other.bin"), std::ios::binary) << "abcdefghij";
+  std::filesystem::rename(directory.file("other.bin"), path);
+  EXPECT_THROW(file.read_at(0, buffer.data(), 4), InputError);
+}
+
 TEST(ReadableFileTest, NamesThePathItCannotRead) {
   testing::TestDirectory directory;
   try {
@@ -55,7 +71,7 @@ TEST(TextChunkPoolTest, ReusesReturnedChunksAndCountsTheirBytes) {
   MemoryTracker tracker;
   std::shared_ptr<TextChunk> outliving;
   {
-    TextChunkPool pool(&tracker);
+    TextChunkPool pool(&tracker, 1000);
     std::shared_ptr<TextChunk> first = pool.take(1000);
     EXPECT_GE(first->capacity(), 1000u);
     EXPECT_EQ(first->size(), 0u);
@@ -86,7 +102,7 @@ TEST(ChunkedFileReaderTest, TextContinuesTheFileAcrossChunks) {
   for (int trial = 0; trial < 200; ++trial) {
     const std::string bytes = random_bytes(random, random() % 5000);
     const size_t block = 1 + random() % 97;
-    TextChunkPool pool(nullptr);
+    TextChunkPool pool(nullptr, block * ChunkedFileReader::kBlocksPerChunk);
     ChunkedFileReader reader(ReadableFile::from_bytes(bytes), pool, block);
     size_t text_start = 0;  // file offset of text()[0]
     size_t kept_from = 0;   // file offset from which the text must still hold the bytes

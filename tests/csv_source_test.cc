@@ -420,7 +420,7 @@ TEST(CsvSourceTest, SingleFileIsBoundedAndDescribed) {
   EXPECT_EQ(source.next_morsel(2), nullptr);
   source.discover();  // a no-op for a file
   EXPECT_EQ(source.next_morsel(2), nullptr);
-  // Morsels stay loadable after the source moved on (they hold the mapping).
+  // Morsels stay loadable after the source moved on (they hold their chunk).
   Batch batch(source.schema());
   source.load(*first, batch);
   EXPECT_EQ(render_row(batch, 1), "1970-01-01T00:00:00.004Z|5|6|[b]");
