@@ -352,6 +352,11 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
   std::vector<Arrival> arrivals;
   std::vector<size_t> run_ends;
   bool runs_sorted = true;
+  std::array<size_t, 2> arriving{};  // per side
+  for (const LocalState* local : locals) {
+    for (size_t side = 0; side < 2; ++side) arriving[side] += local->parts[partition][side]->size();
+  }
+  arrivals.reserve(arriving[0] + arriving[1]);
   for (size_t l = 0; l < locals.size(); ++l) {
     for (uint8_t side = 0; side < 2; ++side) {
       const SideRows& rows = *locals[l]->parts[partition][side];
@@ -372,6 +377,24 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
   }
   std::array<std::vector<uint32_t>, 2> kept_from;  // per side: local state and row of each kept row
   std::array<std::vector<uint32_t>, 2> kept_rows;
+  for (size_t side = 0; side < 2; ++side) {
+    // At most every arrival is kept: one growth per vector, not many.
+    SideRows& rows = state.rows[side];
+    const size_t most = rows.size() + arriving[side];
+    kept_from[side].reserve(arriving[side]);
+    kept_rows[side].reserve(arriving[side]);
+    auto grow = [most](auto& vector) {
+      if (vector.capacity() < most) vector.reserve(std::max(most, 2 * vector.capacity()));
+    };
+    grow(rows.keys);
+    grow(rows.windows);
+    grow(rows.ordinals);
+    grow(state.previous[side]);
+    if (spec_.interval) {
+      grow(rows.lows);
+      grow(rows.highs);
+    }
+  }
   for (const Arrival& arrival : arrivals) {
     const uint8_t side = arrival.side;
     const uint8_t other = 1 - side;

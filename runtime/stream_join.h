@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "memory/huge_pages.h"
 #include "memory/memory_tracker.h"
 #include "runtime/batch.h"
 #include "runtime/parallel_for.h"
@@ -94,15 +95,19 @@ class StreamJoin {
   // One input's rows of one partition: keys, window starts (0 without a
   // window), ordinals, carried values.
   // (Only the columns of `carried` are sized; its row count stays 0.)
+  // The vectors' resize(n) leaves new elements uninitialized: they are
+  // written right after (HugePageAllocator).
+  template <typename T>
+  using RowVector = std::vector<T, HugePageAllocator<T>>;
   struct SideRows {
     explicit SideRows(std::shared_ptr<const Schema> carried_schema, MemoryTracker* tracker)
         : carried(std::move(carried_schema), tracker) {}
     Batch carried;
-    std::vector<int64_t> keys;
-    std::vector<int64_t> windows;
-    std::vector<uint64_t> ordinals;
-    std::vector<int64_t> lows;   // interval joins: [low, high] of each row
-    std::vector<int64_t> highs;
+    RowVector<int64_t> keys;
+    RowVector<int64_t> windows;
+    RowVector<uint64_t> ordinals;
+    RowVector<int64_t> lows;  // interval joins: [low, high] of each row
+    RowVector<int64_t> highs;
     size_t size() const { return keys.size(); }
   };
 
