@@ -37,7 +37,7 @@ std::shared_ptr<TextChunk> TextChunkPool::take(size_t capacity) {
     if (shelf_->tracker != nullptr) shelf_->tracker->allocate(static_cast<int64_t>(capacity));
     try {
       chunk = std::make_unique<TextChunk>();
-      chunk->bytes_.reset(new char[capacity]);
+      chunk->bytes_.reset(static_cast<char*>(allocate_maybe_huge(capacity, 64)));
     } catch (...) {
       if (shelf_->tracker != nullptr) shelf_->tracker->release(static_cast<int64_t>(capacity));
       throw;
