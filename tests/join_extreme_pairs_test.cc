@@ -235,30 +235,12 @@ TEST(JoinExtremePairs, AnEmitWritesThePairWithTheExtremeValuePerGroupedRow) {
     const auto table = testing::join_rows_table(rows);
     StreamJoin join = make_join(table);
     ASSERT_TRUE(join.keep_only_extreme_pairs({1}, {{4, maximum}}));
-    std::vector<uint32_t> left_rows;
-    std::vector<uint32_t> right_rows;
-    for (size_t r = 0; r < rows.size(); ++r) {
-      (rows[r].kind == 0 ? left_rows : right_rows).push_back(static_cast<uint32_t>(r));
-    }
-    auto local = join.make_local_state(nullptr);
-    auto global = join.make_global_state(nullptr);
-    join.consume(*table, left_rows.data(), left_rows.size(), right_rows.data(), right_rows.size(), *local);
-    join.combine({local.get()}, *global, nullptr);
-    MemorySink sink;
-    sink.open(join.output_schema());
-    const uint64_t written = join.emit(*global, sink, nullptr);
-    sink.commit_epoch(0);
+    const testing::EmittedPairs emitted = testing::emit_once(join, rows, *table);
+    const uint64_t written = emitted.written;
     std::vector<std::string> lines;
-    for (const std::string& line : testing::sink_lines(sink)) {
+    for (const std::vector<std::string>& fields : emitted.rows) {
       // k,lid,lvalue,rid,rvalue,rreal -> k,lid,rid,rvalue
-      std::vector<std::string> fields;
-      size_t start = 0;
-      for (size_t comma = line.find(','); comma != std::string::npos; comma = line.find(',', start)) {
-        fields.push_back(line.substr(start, comma - start));
-        start = comma + 1;
-      }
-      fields.push_back(line.substr(start));
-      ASSERT_EQ(fields.size(), 6u) << line;
+      ASSERT_EQ(fields.size(), 6u);
       lines.push_back(fields[0] + "," + fields[1] + "," + fields[3] + "," + fields[4]);
     }
     ASSERT_EQ(lines, expected) << "case " << n;

@@ -10,7 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "ingest/memory_sink.h"
 #include "runtime/batch.h"
+#include "runtime/stream_join.h"
+#include "tests/memory_sink_lines.h"
 
 namespace weir::testing {
 
@@ -77,6 +80,41 @@ inline std::vector<JoinTestPair> reference_join_pairs(const std::vector<JoinTest
     }
   }
   return pairs;
+}
+
+// One consume, combine and emit of `join` over every row of `table` (kind
+// 0: left input, else right): the emitted rows, each as its cells (see
+// sink_lines), and the count emit() returned.
+struct EmittedPairs {
+  std::vector<std::vector<std::string>> rows;
+  uint64_t written = 0;
+};
+inline EmittedPairs emit_once(const StreamJoin& join, const std::vector<JoinTestRow>& rows, const Batch& table) {
+  std::vector<uint32_t> left_rows;
+  std::vector<uint32_t> right_rows;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    (rows[r].kind == 0 ? left_rows : right_rows).push_back(static_cast<uint32_t>(r));
+  }
+  auto local = join.make_local_state(nullptr);
+  auto global = join.make_global_state(nullptr);
+  join.consume(table, left_rows.data(), left_rows.size(), right_rows.data(), right_rows.size(), *local);
+  join.combine({local.get()}, *global, nullptr);
+  MemorySink sink;
+  sink.open(join.output_schema());
+  EmittedPairs emitted;
+  emitted.written = join.emit(*global, sink, nullptr);
+  sink.commit_epoch(0);
+  for (const std::string& line : sink_lines(sink)) {
+    std::vector<std::string> cells;
+    size_t start = 0;
+    for (size_t comma = line.find(','); comma != std::string::npos; comma = line.find(',', start)) {
+      cells.push_back(line.substr(start, comma - start));
+      start = comma + 1;
+    }
+    cells.push_back(line.substr(start));
+    emitted.rows.push_back(std::move(cells));
+  }
+  return emitted;
 }
 
 }  // namespace weir::testing
