@@ -2,6 +2,8 @@
 
 #include <array>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ingest/nexmark_generator.h"
@@ -49,12 +51,14 @@ FixedColumns grow_fixed_columns(Batch& batch, size_t added_rows) {
 }
 
 template <size_t N>
-void reserve_string_columns(Batch& batch, size_t added_rows, const std::array<size_t, N>& bytes_per_row) {
+void reserve_string_columns(Batch& batch, size_t added_rows, const std::array<size_t, N>& bytes_per_row,
+                            uint64_t stored) {
   for (size_t c = 0; c < N; ++c) {
     Column& column = batch.column(c);
     if (column.type() != DataType::String) continue;
     const auto used = static_cast<size_t>(column.string_offsets()[column.size()]);
-    column.reserve(column.size() + added_rows, used + added_rows * bytes_per_row[c]);
+    const size_t bytes = ((stored >> c) & 1) != 0 ? added_rows * bytes_per_row[c] : 0;
+    column.reserve(column.size() + added_rows, used + bytes);
   }
 }
 
@@ -118,7 +122,8 @@ void NexmarkBatches::clear() {
   bid.clear();
 }
 
-void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t end, NexmarkBatches& out) {
+void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t end, NexmarkBatches& out,
+                           const NexmarkStoredColumns& stored) {
   WEIR_CHECK(0 <= begin && begin <= end);
   std::array<size_t, 3> counts = {0, 0, 0};
   for (int64_t number = begin; number < end; ++number) {
@@ -130,9 +135,40 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
   FixedColumns persons = grow_fixed_columns(out.person, counts[0]);
   FixedColumns auctions = grow_fixed_columns(out.auction, counts[1]);
   FixedColumns bids = grow_fixed_columns(out.bid, counts[2]);
-  reserve_string_columns(out.person, counts[0], kPersonBytes);
-  reserve_string_columns(out.auction, counts[1], kAuctionBytes);
-  reserve_string_columns(out.bid, counts[2], kBidBytes);
+  reserve_string_columns(out.person, counts[0], kPersonBytes, stored.of_kind[0]);
+  reserve_string_columns(out.auction, counts[1], kAuctionBytes, stored.of_kind[1]);
+  reserve_string_columns(out.bid, counts[2], kBidBytes, stored.of_kind[2]);
+
+  // Per kind, the string column each event's value goes to, or nullptr when
+  // that column is left out (filled with NULLs after the loop).
+  auto target = [&](NexmarkEventKind kind, Batch& batch, size_t column) -> Column* {
+    return stored.stores(kind, column) ? &batch.column(column) : nullptr;
+  };
+  Column* const person_name = target(NexmarkEventKind::Person, out.person, kPersonName);
+  Column* const person_email = target(NexmarkEventKind::Person, out.person, kPersonEmail);
+  Column* const person_card = target(NexmarkEventKind::Person, out.person, kPersonCard);
+  Column* const person_city = target(NexmarkEventKind::Person, out.person, kPersonCity);
+  Column* const person_state = target(NexmarkEventKind::Person, out.person, kPersonState);
+  Column* const person_extra = target(NexmarkEventKind::Person, out.person, kPersonExtra);
+  Column* const item_name = target(NexmarkEventKind::Auction, out.auction, kAuctionItemName);
+  Column* const description = target(NexmarkEventKind::Auction, out.auction, kAuctionDescription);
+  Column* const auction_extra = target(NexmarkEventKind::Auction, out.auction, kAuctionExtra);
+  Column* const channel = target(NexmarkEventKind::Bid, out.bid, kBidChannel);
+  Column* const url = target(NexmarkEventKind::Bid, out.bid, kBidUrl);
+  Column* const bid_extra = target(NexmarkEventKind::Bid, out.bid, kBidExtra);
+  // An `extra` left out is still drawn, into this scratch.
+  std::string unstored_extra;
+  auto write_extra = [&unstored_extra](NexmarkExtraDraw& draw, Column* column) {
+    if (column != nullptr) {
+      append_extra(draw, *column);
+      return;
+    }
+    unstored_extra.resize(static_cast<size_t>(draw.length));
+    write_nexmark_exact_string(draw.random, draw.length, unstored_extra.data());
+  };
+  auto append = [](Column* column, std::string_view value) {
+    if (column != nullptr) column->append_string(value);
+  };
 
   // One reusable event of each kind: their strings keep their capacity.
   NexmarkPerson person;
@@ -145,13 +181,12 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
         const size_t row = persons.next++;
         persons.data[kPersonId][row] = person.id;
         persons.data[kPersonDateTime][row] = person.date_time;
-        Batch& batch = out.person;
-        batch.column(kPersonName).append_string(person.name);
-        batch.column(kPersonEmail).append_string(person.email_address);
-        batch.column(kPersonCard).append_string(person.credit_card);
-        batch.column(kPersonCity).append_string(person.city);
-        batch.column(kPersonState).append_string(person.state);
-        append_extra(draw, batch.column(kPersonExtra));
+        append(person_name, person.name);
+        append(person_email, person.email_address);
+        append(person_card, person.credit_card);
+        append(person_city, person.city);
+        append(person_state, person.state);
+        write_extra(draw, person_extra);
         break;
       }
       case NexmarkEventKind::Auction: {
@@ -164,10 +199,9 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
         auctions.data[kAuctionExpires][row] = auction.expires;
         auctions.data[kAuctionSeller][row] = auction.seller;
         auctions.data[kAuctionCategory][row] = auction.category;
-        Batch& batch = out.auction;
-        batch.column(kAuctionItemName).append_string(auction.item_name);
-        batch.column(kAuctionDescription).append_string(auction.description);
-        append_extra(draw, batch.column(kAuctionExtra));
+        append(item_name, auction.item_name);
+        append(description, auction.description);
+        write_extra(draw, auction_extra);
         break;
       }
       case NexmarkEventKind::Bid: {
@@ -177,13 +211,22 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
         bids.data[kBidBidder][row] = bid.bidder;
         bids.data[kBidPrice][row] = bid.price;
         bids.data[kBidDateTime][row] = bid.date_time;
-        Batch& batch = out.bid;
-        batch.column(kBidChannel).append_string(bid.channel);
-        batch.column(kBidUrl).append_string(bid.url);
-        append_extra(draw, batch.column(kBidExtra));
+        append(channel, bid.channel);
+        append(url, bid.url);
+        write_extra(draw, bid_extra);
         break;
       }
     }
+  }
+  const std::array<std::pair<Column*, size_t>, 12> columns = {{
+      {person_name, kPersonName}, {person_email, kPersonEmail}, {person_card, kPersonCard},
+      {person_city, kPersonCity}, {person_state, kPersonState}, {person_extra, kPersonExtra},
+      {item_name, kAuctionItemName}, {description, kAuctionDescription}, {auction_extra, kAuctionExtra},
+      {channel, kBidChannel}, {url, kBidUrl}, {bid_extra, kBidExtra}}};
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].first != nullptr) continue;
+    Batch& batch = i < 6 ? out.person : i < 9 ? out.auction : out.bid;
+    batch.column(columns[i].second).append_nulls(counts[i < 6 ? 0 : i < 9 ? 1 : 2]);
   }
   out.person.set_num_rows(old_persons + counts[0]);
   out.auction.set_num_rows(old_auctions + counts[1]);

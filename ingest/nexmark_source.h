@@ -53,8 +53,9 @@ class NexmarkSource final : public Source {
   bool exhausted() const override { return next_row_ == total_rows_; }
   std::unique_ptr<SourceMorsel> next_morsel(size_t max_rows) override;
   void load(SourceMorsel& morsel, Batch& batch) const override;
-  // Several kinds: unread union columns are left NULL instead of being
-  // copied from the generated events (the events are generated whole).
+  // Unread columns are left NULL: a string column nobody reads is not
+  // stored by the generator (its values are still drawn: the events are
+  // generated whole), and the union does not copy unread columns.
   void skip_unread_columns(const std::vector<bool>& read) override;
   std::string describe() const override;
 
@@ -75,6 +76,7 @@ class NexmarkSource final : public Source {
   int64_t next_event_ = 0;  // the first event number not cut yet
   int64_t next_row_ = 0;    // rows of the kind before next_event_
   std::vector<uint8_t> read_;  // per union column, 0: not read (empty: all read)
+  NexmarkStoredColumns stored_;  // what the generator stores, from read_
   mutable tbb::enumerable_thread_specific<NexmarkBatches> scratch_;
 };
 

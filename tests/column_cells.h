@@ -27,4 +27,23 @@ inline void append_cell(Column& column, const Cell& cell) {
   }
 }
 
+// The values of a column, as cells (a timestamp as int64_t).
+inline Cells column_cells(const Column& column) {
+  Cells cells;
+  for (size_t r = 0; r < column.size(); ++r) {
+    if (!column.is_valid(r)) {
+      cells.emplace_back();
+    } else if (column.type() == DataType::String) {
+      cells.emplace_back(std::string(column.string_at(r)));
+    } else if (column.type() == DataType::Float64) {
+      cells.emplace_back(column.float64_data()[r]);
+    } else if (column.type() == DataType::Bool) {
+      cells.emplace_back(column.bool_data()[r] != 0);
+    } else {
+      cells.emplace_back(column.int64_data()[r]);
+    }
+  }
+  return cells;
+}
+
 }  // namespace weir::testing

@@ -7,6 +7,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "ingest/nexmark_csv_dump.h"
 #include "ingest/nexmark_generator.h"
 #include "runtime/timestamp.h"
+#include "tests/column_cells.h"
 #include "tests/test_directory.h"
 
 namespace weir {
@@ -416,6 +418,42 @@ TEST(NexmarkBatchesTest, ARangeEqualsTheConcatenationOfItsSubRanges) {
     expect_same_batch(whole.person, pieces.person);
     expect_same_batch(whole.auction, pieces.auction);
     expect_same_batch(whole.bid, pieces.bid);
+  }
+}
+
+TEST(NexmarkBatchesTest, StringColumnsLeftOutAreNullAndTheOthersUnchanged) {
+  for (const NexmarkConfig& config : {NexmarkConfig(), beam_config()}) {
+    NexmarkBatches whole;
+    append_nexmark_events(config, 0, 3000, whole);
+    JavaRandom random(7);
+    for (int round = 0; round < 8; ++round) {
+      NexmarkStoredColumns stored;
+      for (uint64_t& mask : stored.of_kind) mask = static_cast<uint64_t>(random.next_int(1 << 10));
+      if (round == 0) stored.of_kind = {0, 0, 0};
+      // In two ranges: the NULLs of the left-out columns line up with the rows.
+      NexmarkBatches partial;
+      append_nexmark_events(config, 0, 1234, partial, stored);
+      append_nexmark_events(config, 1234, 3000, partial, stored);
+      const std::array<const Batch*, 3> full = {&whole.person, &whole.auction, &whole.bid};
+      const std::array<const Batch*, 3> part = {&partial.person, &partial.auction, &partial.bid};
+      for (size_t kind = 0; kind < 3; ++kind) {
+        ASSERT_EQ(part[kind]->num_rows(), full[kind]->num_rows());
+        ASSERT_GT(full[kind]->num_rows(), 0u);
+        for (size_t c = 0; c < full[kind]->num_columns(); ++c) {
+          const bool left_out = full[kind]->schema().field(c).type == DataType::String &&
+                                !stored.stores(static_cast<NexmarkEventKind>(kind), c);
+          EXPECT_EQ(part[kind]->column(c).size(), full[kind]->num_rows());
+          if (left_out) {
+            EXPECT_EQ(testing::column_cells(part[kind]->column(c)),
+                      testing::Cells(full[kind]->num_rows(), testing::Cell()))
+                << "kind " << kind << " column " << c;
+          } else {
+            EXPECT_EQ(testing::column_cells(part[kind]->column(c)), testing::column_cells(full[kind]->column(c)))
+                << "kind " << kind << " column " << c;
+          }
+        }
+      }
+    }
   }
 }
 

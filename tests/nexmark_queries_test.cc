@@ -20,6 +20,7 @@
 #include "ingest/nexmark_source.h"
 #include "runtime/pipeline_builder.h"
 #include "runtime/timestamp.h"
+#include "tests/column_cells.h"
 #include "tests/test_directory.h"
 
 namespace weir {
@@ -200,6 +201,47 @@ TEST(NexmarkSource, AUnionOfKindsHoldsTheirEventsInOrder) {
     }
   }
   EXPECT_EQ(seen, expected);
+}
+
+// Projection pushdown: an unread string column is NULL (the generator does
+// not store it), as is any unread column of a union but dateTime; every
+// other column is as without the pushdown.
+TEST(NexmarkSource, UnreadColumnsAreNullAndTheReadOnesUnchanged) {
+  const NexmarkConfig config = default_config();
+  const int64_t events = 4'000;
+  const std::vector<std::vector<NexmarkEventKind>> streams = {
+      {NexmarkEventKind::Bid}, {NexmarkEventKind::Auction, NexmarkEventKind::Bid},
+      {NexmarkEventKind::Person, NexmarkEventKind::Auction, NexmarkEventKind::Bid}};
+  for (const auto& kinds : streams) {
+    for (const int every : {2, 3}) {
+      NexmarkSource all(config, kinds, events);
+      NexmarkSource some(config, kinds, events);
+      std::vector<bool> read(some.schema()->size());
+      for (size_t c = 0; c < read.size(); ++c) read[c] = c % every == 0;
+      some.skip_unread_columns(read);
+      while (auto morsel = all.next_morsel(333)) {
+        auto same = some.next_morsel(333);
+        ASSERT_NE(same, nullptr);
+        Batch expected(all.schema());
+        all.load(*morsel, expected);
+        Batch batch(some.schema());
+        some.load(*same, batch);
+        ASSERT_EQ(batch.num_rows(), expected.num_rows());
+        for (size_t c = 0; c < read.size(); ++c) {
+          const testing::Cells cells = testing::column_cells(batch.column(c));
+          const Field& field = some.schema()->field(c);
+          const bool left_null = !read[c] && (field.type == DataType::String ||
+                                              (kinds.size() > 1 && field.name != "dateTime"));
+          if (!left_null) {
+            EXPECT_EQ(cells, testing::column_cells(expected.column(c))) << field.name;
+          } else {
+            EXPECT_EQ(cells, testing::Cells(batch.num_rows(), testing::Cell())) << field.name;
+          }
+        }
+      }
+      EXPECT_EQ(some.next_morsel(333), nullptr);
+    }
+  }
 }
 
 TEST(NexmarkQueries, Q3EqualsANestedLoopOverTheGeneratedEventsInStreamOrder) {
