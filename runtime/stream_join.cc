@@ -103,15 +103,32 @@ std::unique_ptr<StreamJoin::LocalState> StreamJoin::make_local_state(MemoryTrack
   auto local = std::make_unique<LocalState>();
   local->parts.resize(kPartitions);
   for (auto& part : local->parts) {
-    for (size_t side = 0; side < 2; ++side) part[side] = std::make_unique<SideRows>(carried_schemas_[side], tracker);
+    for (size_t side = 0; side < 2; ++side) part[side] = std::make_unique<SideRows>(make_side_rows(side, tracker));
   }
   return local;
+}
+
+StreamJoin::SideRows StreamJoin::make_side_rows(size_t side, MemoryTracker* tracker) const {
+  const bool interval = spec_.interval;
+  const std::optional<size_t>& until = side == 0 ? spec_.left_until_column : spec_.right_until_column;
+  return SideRows(carried_schemas_[side], tracker, spec_.window_millis.has_value(), interval,
+                  interval && until.has_value());
+}
+
+void StreamJoin::SideRows::clear() {
+  carried.clear();
+  keys.clear();
+  windows.clear();
+  ordinals.clear();
+  lows.clear();
+  highs.clear();
 }
 
 std::unique_ptr<StreamJoin::GlobalState> StreamJoin::make_global_state(MemoryTracker* tracker) const {
   auto global = std::make_unique<GlobalState>();
   for (size_t p = 0; p < kPartitions; ++p) {
-    global->partitions.push_back(std::make_unique<PartitionState>(carried_schemas_, tracker));
+    global->partitions.push_back(
+        std::make_unique<PartitionState>(make_side_rows(0, tracker), make_side_rows(1, tracker), tracker));
   }
   return global;
 }
@@ -159,22 +176,25 @@ void StreamJoin::consume(const Batch& batch, const uint32_t* left_rows, size_t l
       SideRows& to = *local.parts[p][side];
       const size_t base = to.keys.size();
       to.keys.resize(base + count);
-      to.windows.resize(base + count);
       to.ordinals.resize(base + count);
       for (size_t i = 0; i < count; ++i) {
         const uint32_t row = picked[i];
         to.keys[base + i] = keys[row];
-        to.windows[base + i] =
-            spec_.window_millis ? window_start_of(time->int64_data()[row], *spec_.window_millis) : 0;
         to.ordinals[base + i] = batch.first_row_ordinal + row;
       }
-      if (spec_.interval) {
-        to.lows.resize(base + count);
-        to.highs.resize(base + count);
+      if (to.with_windows) {
+        to.windows.resize(base + count);
         for (size_t i = 0; i < count; ++i) {
-          to.lows[base + i] = time->int64_data()[picked[i]];
-          to.highs[base + i] = until->int64_data()[picked[i]];
+          to.windows[base + i] = window_start_of(time->int64_data()[picked[i]], *spec_.window_millis);
         }
+      }
+      if (to.with_lows) {
+        to.lows.resize(base + count);
+        for (size_t i = 0; i < count; ++i) to.lows[base + i] = time->int64_data()[picked[i]];
+      }
+      if (to.with_highs) {
+        to.highs.resize(base + count);
+        for (size_t i = 0; i < count; ++i) to.highs[base + i] = until->int64_data()[picked[i]];
       }
       for (size_t c = 0; c < columns.size(); ++c) {
         to.carried.column(c).append_selected(batch.column(columns[c]), picked, count);
@@ -238,19 +258,17 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
       if (vector.capacity() < most) vector.reserve(std::max(most, 2 * vector.capacity()));
     };
     grow(rows.keys);
-    grow(rows.windows);
     grow(rows.ordinals);
     grow(state.previous[side]);
-    if (spec_.interval) {
-      grow(rows.lows);
-      grow(rows.highs);
-    }
+    if (rows.with_windows) grow(rows.windows);
+    if (rows.with_lows) grow(rows.lows);
+    if (rows.with_highs) grow(rows.highs);
   }
   for (const Arrival& arrival : arrivals) {
     const uint8_t side = arrival.side;
     const uint8_t other = 1 - side;
     const SideRows& from = *locals[arrival.local]->parts[partition][side];
-    const JoinKey key{from.keys[arrival.row], from.windows[arrival.row]};
+    const JoinKey key{from.keys[arrival.row], from.window(arrival.row)};
     const bool distinct = side == 0 ? spec_.left_distinct : spec_.right_distinct;
     if (distinct && state.newest[side].contains(key)) continue;  // not the first of its key
     // Match the other input's rows of this key (newest first, then reversed
@@ -259,8 +277,8 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
     if (const uint32_t* found = state.newest[other].find(key); found != nullptr) {
       for (uint32_t link = *found; link != 0; link = state.previous[other][link - 1]) {
         const uint32_t match = link - 1;
-        if (spec_.interval && (from.lows[arrival.row] > state.rows[other].highs[match] ||
-                               state.rows[other].lows[match] > from.highs[arrival.row])) {
+        if (spec_.interval && (from.lows[arrival.row] > state.rows[other].high(match) ||
+                               state.rows[other].lows[match] > from.high(arrival.row))) {
           continue;  // the intervals do not intersect
         }
         const uint32_t own_row = static_cast<uint32_t>(state.rows[side].size());
@@ -274,12 +292,10 @@ void StreamJoin::combine_partition(const std::vector<LocalState*>& locals, size_
     SideRows& kept = state.rows[side];
     const auto row = static_cast<uint32_t>(kept.size());
     kept.keys.push_back(key.key);
-    kept.windows.push_back(key.window);
+    if (kept.with_windows) kept.windows.push_back(key.window);
     kept.ordinals.push_back(arrival.ordinal);
-    if (spec_.interval) {
-      kept.lows.push_back(from.lows[arrival.row]);
-      kept.highs.push_back(from.highs[arrival.row]);
-    }
+    if (kept.with_lows) kept.lows.push_back(from.lows[arrival.row]);
+    if (kept.with_highs) kept.highs.push_back(from.highs[arrival.row]);
     kept_from[side].push_back(arrival.local);
     kept_rows[side].push_back(arrival.row);
     bool inserted = false;
@@ -316,14 +332,7 @@ void StreamJoin::combine(const std::vector<LocalState*>& locals, GlobalState& gl
 
 void StreamJoin::discard(LocalState& local) const {
   for (auto& part : local.parts) {
-    for (auto& rows : part) {
-      rows->carried.clear();
-      rows->keys.clear();
-      rows->windows.clear();
-      rows->ordinals.clear();
-      rows->lows.clear();
-      rows->highs.clear();
-    }
+    for (auto& rows : part) rows->clear();
   }
 }
 
@@ -337,21 +346,21 @@ void StreamJoin::expire(GlobalState& global, int64_t watermark, const ParallelFo
     if (rows < 2 * state.rows_after_compaction + 1024) return;
     for (size_t side = 0; side < 2; ++side) {
       SideRows& old_rows = state.rows[side];
-      SideRows kept(carried_schemas_[side], state.tracker);
+      SideRows kept = make_side_rows(side, state.tracker);
       std::vector<uint32_t> kept_rows;
       auto& newest = state.newest[side];
       auto& previous = state.previous[side];
       newest.clear();
       previous.clear();
       for (size_t r = 0; r < old_rows.size(); ++r) {
-        if (old_rows.highs[r] < watermark) continue;
+        if (old_rows.high(r) < watermark) continue;
         const auto row = static_cast<uint32_t>(kept.size());
-        const JoinKey key{old_rows.keys[r], old_rows.windows[r]};
+        const JoinKey key{old_rows.keys[r], old_rows.window(r)};
         kept.keys.push_back(key.key);
-        kept.windows.push_back(key.window);
+        if (kept.with_windows) kept.windows.push_back(key.window);
         kept.ordinals.push_back(old_rows.ordinals[r]);
         kept.lows.push_back(old_rows.lows[r]);
-        kept.highs.push_back(old_rows.highs[r]);
+        if (kept.with_highs) kept.highs.push_back(old_rows.highs[r]);
         kept_rows.push_back(static_cast<uint32_t>(r));
         bool inserted = false;
         uint32_t& newest_row = newest.find_or_insert(key, &inserted);
@@ -398,7 +407,7 @@ uint64_t StreamJoin::emit(GlobalState& global, Sink& sink, MemoryTracker* tracke
       out->column(1).resize_fixed(count);
       for (size_t i = 0; i < count; ++i) {
         const Pair& pair = pairs[begin + i];
-        const int64_t start = global.partitions[pair.partition]->rows[0].windows[pair.left_row];
+        const int64_t start = global.partitions[pair.partition]->rows[0].window(pair.left_row);
         out->column(0).int64_data()[i] = start;
         out->column(1).int64_data()[i] = window.end_of_window_starting(start);
       }

@@ -92,24 +92,40 @@ class StreamJoin {
   const std::shared_ptr<const Schema>& output_schema() const { return output_schema_; }
   const StreamJoinSpec& spec() const { return spec_; }
 
-  // One input's rows of one partition: keys, window starts (0 without a
-  // window), ordinals, carried values.
+  // One input's rows of one partition: keys, window starts, ordinals,
+  // carried values.
   // (Only the columns of `carried` are sized; its row count stays 0.)
   // The vectors' resize(n) leaves new elements uninitialized: they are
   // written right after (HugePageAllocator).
+  // Only what varies is stored: `windows` only in a window join (else every
+  // window is 0), `lows` only in an interval join, `highs` only for a side
+  // whose rows span an interval (else each row's high is its low).
   template <typename T>
   using RowVector = std::vector<T, HugePageAllocator<T>>;
   struct SideRows {
-    explicit SideRows(std::shared_ptr<const Schema> carried_schema, MemoryTracker* tracker)
-        : carried(std::move(carried_schema), tracker) {}
+    SideRows(std::shared_ptr<const Schema> carried_schema, MemoryTracker* tracker, bool with_windows,
+             bool with_lows, bool with_highs)
+        : carried(std::move(carried_schema), tracker),
+          with_windows(with_windows),
+          with_lows(with_lows),
+          with_highs(with_highs) {}
     Batch carried;
+    bool with_windows;
+    bool with_lows;
+    bool with_highs;
     RowVector<int64_t> keys;
     RowVector<int64_t> windows;
     RowVector<uint64_t> ordinals;
     RowVector<int64_t> lows;  // interval joins: [low, high] of each row
     RowVector<int64_t> highs;
     size_t size() const { return keys.size(); }
+    int64_t window(size_t row) const { return with_windows ? windows[row] : 0; }
+    int64_t high(size_t row) const { return with_highs ? highs[row] : lows[row]; }
+    // Empties the rows, keeping the vectors' capacity.
+    void clear();
   };
+  // An empty SideRows of input `side` (0 = left), storing what this join needs.
+  SideRows make_side_rows(size_t side, MemoryTracker* tracker) const;
 
   struct LocalState {
     // parts[p][side]: rows consumed since the last combine (side 0 = left).

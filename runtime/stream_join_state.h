@@ -37,8 +37,8 @@ struct StreamJoin::Pair {
 
 // The rows of one key-hash partition of both inputs, kept across epochs.
 struct StreamJoin::PartitionState {
-  PartitionState(const std::array<std::shared_ptr<const Schema>, 2>& schemas, MemoryTracker* tracker)
-      : rows{SideRows(schemas[0], tracker), SideRows(schemas[1], tracker)}, tracker(tracker) {}
+  PartitionState(SideRows left, SideRows right, MemoryTracker* tracker)
+      : rows{std::move(left), std::move(right)}, tracker(tracker) {}
   std::array<SideRows, 2> rows;
   MemoryTracker* tracker;
   // newest[side]: key -> the newest row of that key + 1; previous[side][r]:
