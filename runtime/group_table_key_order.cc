@@ -132,9 +132,43 @@ std::vector<uint32_t> GroupTable::groups_in_key_order() const {
     return order;
   }
   order.resize(num_groups_);
-  for (uint32_t g = 0; g < num_groups_; ++g) order[g] = g;
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return compare_keys(*this, a, *this, b) < 0; });
+  const auto before = [&](uint32_t a, uint32_t b) { return compare_keys(*this, a, *this, b) < 0; };
+  if (keys_[0].type == DataType::String) {
+    for (uint32_t g = 0; g < num_groups_; ++g) order[g] = g;
+    std::sort(order.begin(), order.end(), before);
+    return order;
+  }
+  // The first key decides most comparisons: sort contiguous (first key,
+  // group) entries, then each run of equal first keys by the whole key.
+  // Far fewer cache misses than comparing group ids through key_words_
+  // (the final emit of a large table sorts millions of groups).
+  struct Entry {
+    uint64_t is_null;  // NULLs last
+    int64_t value;
+    uint32_t group;
+  };
+  std::vector<Entry> entries(num_groups_);
+  for (uint32_t g = 0; g < num_groups_; ++g) {
+    const uint64_t* words = key_words_of(g);
+    entries[g] = {words[keys_.size()] & 1, static_cast<int64_t>(words[0]), g};
+  }
+  const auto first_key_before = [](const Entry& a, const Entry& b) {
+    return a.is_null != b.is_null ? a.is_null < b.is_null : a.value < b.value;
+  };
+  if (!std::is_sorted(entries.begin(), entries.end(), first_key_before)) {
+    std::sort(entries.begin(), entries.end(), first_key_before);
+  }
+  for (size_t i = 0; i < entries.size(); ++i) order[i] = entries[i].group;
+  if (keys_.size() == 1) return order;
+  for (size_t begin = 0; begin < entries.size();) {
+    size_t end = begin + 1;
+    while (end < entries.size() && !first_key_before(entries[begin], entries[end])) ++end;
+    if (end - begin > 1) {
+      std::sort(order.begin() + static_cast<std::ptrdiff_t>(begin), order.begin() + static_cast<std::ptrdiff_t>(end),
+                before);
+    }
+    begin = end;
+  }
   return order;
 }
 

@@ -4,7 +4,6 @@
 #include <bit>
 #include <cstring>
 #include <set>
-#include <unordered_map>
 
 #include "kernels/key_hash.h"
 #include "runtime/errors.h"
@@ -87,12 +86,49 @@ struct TopRows::Table {
       : carried(std::move(carried_schema), tracker) {}
   struct Partition {
     PartitionKey key;
+    uint64_t hash;
     std::vector<Candidate> best;  // in rank order
   };
   Batch carried;  // the candidates' output values (rows no longer ranked stay until compaction)
-  std::unordered_map<PartitionKey, uint32_t, PartitionKeyHash> index;
   std::vector<Partition> partitions;
   size_t live_rows = 0;
+
+  // The index in `partitions` of the partition with `key` (`hash` its
+  // PartitionKeyHash), added when new.
+  uint32_t find_or_add(const PartitionKey& key, uint64_t hash) {
+    if ((partitions.size() + 1) * 2 > slots_.size()) grow();
+    const uint64_t tag = hash & 0xFFFFFFFF00000000ULL;
+    for (size_t at = hash & mask_;; at = (at + 1) & mask_) {
+      const uint64_t entry = slots_[at];
+      if (entry == 0) {
+        const auto index = static_cast<uint32_t>(partitions.size());
+        slots_[at] = tag | (uint64_t{index} + 1);
+        partitions.push_back({key, hash, {}});
+        return index;
+      }
+      if ((entry & 0xFFFFFFFF00000000ULL) == tag) {
+        const auto index = static_cast<uint32_t>((entry & 0xFFFFFFFFULL) - 1);
+        if (partitions[index].key == key) return index;
+      }
+    }
+  }
+
+ private:
+  // Open addressing, linear probing: per slot the hash's upper half and the
+  // partition's index + 1 (0: empty); at most half full.
+  std::vector<uint64_t> slots_;
+  size_t mask_ = 0;
+
+  void grow() {
+    slots_.assign(slots_.empty() ? 64 : slots_.size() * 2, 0);
+    mask_ = slots_.size() - 1;
+    for (size_t index = 0; index < partitions.size(); ++index) {
+      const uint64_t hash = partitions[index].hash;
+      size_t at = hash & mask_;
+      while (slots_[at] != 0) at = (at + 1) & mask_;
+      slots_[at] = (hash & 0xFFFFFFFF00000000ULL) | (uint64_t{index} + 1);
+    }
+  }
 };
 
 TopRows::LocalState::LocalState(MemoryTracker* tracker) : tracker(tracker) {}
@@ -235,10 +271,8 @@ void TopRows::consume(const Batch& batch, const SelectionVector& selection, cons
       }
     }
     if (!have_partition || !(key == partition_key)) {
-      auto [found, inserted] = table->index.try_emplace(key, static_cast<uint32_t>(table->partitions.size()));
-      if (inserted) table->partitions.push_back({key, {}});
+      partition_index = table->find_or_add(key, PartitionKeyHash()(key));
       partition_key = key;
-      partition_index = found->second;
       have_partition = true;
     }
     std::vector<Candidate>& best = table->partitions[partition_index].best;
@@ -262,14 +296,15 @@ void TopRows::combine(const std::vector<LocalState*>& locals, GlobalState& globa
   for (LocalState* local : locals) {
     for (auto& [start, from] : local->windows) {
       std::unique_ptr<Table>& slot = global.windows[start];
-      if (!slot) slot = make_table(global.tracker);
+      if (!slot) {
+        slot = std::move(from);  // the window's first partial is adopted whole
+        continue;
+      }
       Table& to = *slot;
       const size_t base = to.carried.column(0).size();
       taken.clear();
       for (const Table::Partition& partition : from->partitions) {
-        auto [found, inserted] = to.index.try_emplace(partition.key, static_cast<uint32_t>(to.partitions.size()));
-        if (inserted) to.partitions.push_back({partition.key, {}});
-        std::vector<Candidate>& best = to.partitions[found->second].best;
+        std::vector<Candidate>& best = to.partitions[to.find_or_add(partition.key, partition.hash)].best;
         for (Candidate candidate : partition.best) {
           if (!would_keep(best, spec_.limit, spec_.with_ties, candidate.rank, candidate.ordinal)) continue;
           taken.push_back(candidate.row);
@@ -329,15 +364,17 @@ uint64_t TopRows::emit(GlobalState& global, int64_t watermark, Sink& sink, Memor
       if (closes_at > watermark) break;  // windows close in start order
     }
     Table& table = *window->second;
-    std::vector<uint32_t> order(table.partitions.size());
-    for (uint32_t p = 0; p < order.size(); ++p) order[p] = p;
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return partition_before(table.partitions[a].key, table.partitions[b].key, width);
+    // Partitions in key order: contiguous (key, index) entries sort with
+    // fewer cache misses than indices compared through the partitions.
+    std::vector<std::pair<PartitionKey, uint32_t>> order(table.partitions.size());
+    for (uint32_t p = 0; p < order.size(); ++p) order[p] = {table.partitions[p].key, p};
+    std::sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+      return partition_before(a.first, b.first, width);
     });
     // The window's rows in output order, written column by column in
     // batches of kOutputBatchRows.
     std::vector<uint32_t> rows;
-    for (const uint32_t p : order) {
+    for (const auto& [key, p] : order) {
       for (const Candidate& candidate : table.partitions[p].best) rows.push_back(candidate.row);
     }
     for (size_t begin = 0; begin < rows.size();) {
