@@ -133,9 +133,14 @@ const sql = {
                            < INTERVAL 10 SECOND THEN 0 ELSE 1 END AS starts_session
           FROM ${bid}),
         numbered AS (
+          -- RANGE, not ROWS: bids of one bidder at the same millisecond are
+          -- peers and get one session number. Of such ties only the first in
+          -- lag's (arbitrary) order can start a session; with ROWS a tie
+          -- ordered before it here would stay in the previous session (seen
+          -- once in 2,000,000 events: 39921 rows instead of 39920).
           SELECT bidder, dateTime,
                  sum(starts_session) OVER (PARTITION BY bidder ORDER BY dateTime
-                                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session
+                                           RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session
           FROM marked)
         SELECT ${iso('min(dateTime)')} AS window_start,
                ${iso('max(dateTime) + INTERVAL 10 SECOND')} AS window_end,
