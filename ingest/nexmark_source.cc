@@ -209,7 +209,10 @@ void NexmarkSource::skip_unread_columns(const std::vector<bool>& read) {
   // The generator leaves out the string columns nobody reads (it still
   // draws their values). Union columns: event_type, dateTime, then each
   // kind's columns but dateTime (union_schema).
-  stored_ = NexmarkStoredColumns{};
+  // Kinds outside the stream are generated (the same work as in the
+  // published setups) but none of their strings is stored.
+  stored_.of_kind = {0, 0, 0};
+  for (const NexmarkEventKind kind : kinds_) stored_.of_kind[static_cast<size_t>(kind)] = ~uint64_t{0};
   size_t column = kinds_.size() == 1 ? 0 : 2;
   for (const NexmarkEventKind kind : kinds_) {
     const Schema& schema = *schema_of_kind(kind);
