@@ -116,6 +116,29 @@ for t in "${thread_counts[@]}"; do
 done
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# --- the host's CPUs ------------------------------------------------------------
+# A shared host can make one vCPU much slower than another for a while; the
+# 2-thread figure is then capped below 2x whatever the code does. Weir at 1
+# thread pinned to each CPU (best of 2) shows it, and what scaling the host
+# allowed: the sum of the CPUs' speeds over the fastest one's.
+if command -v taskset >/dev/null; then
+  line="# weir at 1 thread pinned to each CPU (taskset, best of 2):"
+  speeds=()
+  for cpu in $(seq 0 $(($(nproc) - 1))); do
+    best=""
+    for r in 1 2; do
+      t0=$(now_ns)
+      taskset -c "$cpu" "$weir" run "$pipeline" --threads 1 --output "$tmp/pinned.csv" 2>/dev/null
+      t1=$(now_ns)
+      best=$(min "$best" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')")
+    done
+    line+=" cpu$cpu=${best}s"
+    speeds+=("$best")
+  done
+  echo "$line; scaling the host allowed: $(printf '%s\n' "${speeds[@]}" | awk '
+    { s += 1 / $1; if (1 / $1 > m) m = 1 / $1 } END { printf "%.2fx", s / m }')"
+fi
+
 # --- result check -------------------------------------------------------------
 # Every run of one engine must give the same file; then Weir's rows must equal
 # DuckDB's, row by row (window bounds compared as epoch milliseconds, the
