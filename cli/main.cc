@@ -78,6 +78,7 @@ int run_pipeline(const RunArguments& arguments) {
     options.morsel_rows = *arguments.morsel_rows;
   }
   options.stop_signal = &stop_signal;
+  options.memory = loaded.memory.get();
   install_stop_handlers();
   const weir::RunSummary summary = loaded.pipeline->run(options);
   const size_t threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());

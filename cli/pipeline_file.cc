@@ -279,6 +279,7 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
   top.allow_only({"source", "event_time", "where", "window", "group_by", "aggregates", "select", "join", "top", "then",
                   "sink", "late_sink", "output_mode", "trigger", "max_rows_per_trigger"});
   LoadedPipeline loaded;
+  loaded.memory = std::make_unique<MemoryTracker>();
   PipelineBuilder builder;
 
   std::optional<std::string> event_time_column;
@@ -359,7 +360,7 @@ LoadedPipeline build_from(const Json& root, const PipelineFileOverrides& overrid
   // nothing until the run opens it.
   std::unique_ptr<Source> csv_source;
   try {
-    csv_source = std::make_unique<CsvSource>(std::move(source_options));
+    csv_source = std::make_unique<CsvSource>(std::move(source_options), loaded.memory.get());
   } catch (const ConfigError& error) {
     throw ConfigError(std::string("source.path: ") + error.what());
   }

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "runtime/output_mode.h"
+#include "memory/memory_tracker.h"
 #include "runtime/pipeline.h"
 #include "runtime/trigger.h"
 
@@ -15,6 +16,9 @@ namespace weir {
 // A pipeline read from a JSON pipeline file (format: docs/user-guide.md),
 // with the run defaults the file may carry (the command line overrides them).
 struct LoadedPipeline {
+  // Counts what the run holds, the CSV source's text chunks included: pass
+  // it as RunOptions::memory. Declared first: it outlives the pipeline.
+  std::unique_ptr<MemoryTracker> memory;
   std::unique_ptr<Pipeline> pipeline;
   std::optional<Trigger> trigger;
   std::optional<uint64_t> max_rows_per_trigger;

@@ -126,6 +126,28 @@ TEST_F(CliTest, RunsThePipelineAndPrintsTheSummary) {
   EXPECT_NE(stderr_text_.find("rows/s"), std::string::npos);
 }
 
+// The summary's peak memory counts the CSV source's text chunks (2 MiB
+// each) as well as batches and state: here the text dominates (long
+// unread strings, few rows), so the peak is at least one chunk.
+TEST_F(CliTest, PeakMemoryCountsTheCsvTextChunks) {
+  std::string text = "ts,auction,price,channel,fee\n";
+  const std::string padding(300, 'x');
+  for (int row = 0; row < 12'000; ++row) {
+    text += "2026-01-01T00:00:" + std::to_string(10 + row % 40) + "Z," + std::to_string(row % 7) + ",100," +
+            padding + ",1\n";
+  }
+  const std::string input = directory_.file("long.csv");
+  testing::write_file_text(input, text);
+  ASSERT_EQ(run({"run", pipeline({{R"("where": "price >= 1000 AND channel <> 'app'",)", ""}}, input), "--threads",
+                 "1"}),
+            0)
+      << stderr_text_;
+  const size_t at = stderr_text_.find("peak memory");
+  ASSERT_NE(at, std::string::npos) << stderr_text_;
+  const double mebibytes = std::stod(stderr_text_.substr(at + std::string("peak memory").size()));
+  EXPECT_GE(mebibytes, 2.0) << stderr_text_;
+}
+
 // Hopping windows (10 s every 5 s): each row counts in the two windows that
 // hold it. The 00:00:03 row arrives when the watermark is 00:00:07 (12 s -
 // 5 s delay): on time for [00:00, 00:10) but late for [-00:05, 00:05), unless
