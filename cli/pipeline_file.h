@@ -22,6 +22,12 @@ struct LoadedPipeline {
   std::unique_ptr<Pipeline> pipeline;
   std::optional<Trigger> trigger;
   std::optional<uint64_t> max_rows_per_trigger;
+
+  LoadedPipeline() = default;
+  LoadedPipeline(LoadedPipeline&&) = default;
+  // Not assignable: replacing `memory` before `pipeline` would leave the
+  // old pipeline's source counting in a freed tracker.
+  LoadedPipeline& operator=(LoadedPipeline&&) = delete;
 };
 
 // Command-line settings that replace the file's.
