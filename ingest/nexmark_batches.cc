@@ -3,7 +3,6 @@
 #include <array>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "ingest/nexmark_generator.h"
@@ -140,7 +139,7 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
   reserve_string_columns(out.bid, counts[2], kBidBytes, stored.of_kind[2]);
 
   // Per kind, the string column each event's value goes to, or nullptr when
-  // that column is left out (filled with NULLs after the loop).
+  // that column is left out.
   auto target = [&](NexmarkEventKind kind, Batch& batch, size_t column) -> Column* {
     return stored.stores(kind, column) ? &batch.column(column) : nullptr;
   };
@@ -218,15 +217,15 @@ void append_nexmark_events(const NexmarkConfig& config, int64_t begin, int64_t e
       }
     }
   }
-  const std::array<std::pair<Column*, size_t>, 12> columns = {{
-      {person_name, kPersonName}, {person_email, kPersonEmail}, {person_card, kPersonCard},
-      {person_city, kPersonCity}, {person_state, kPersonState}, {person_extra, kPersonExtra},
-      {item_name, kAuctionItemName}, {description, kAuctionDescription}, {auction_extra, kAuctionExtra},
-      {channel, kBidChannel}, {url, kBidUrl}, {bid_extra, kBidExtra}}};
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i].first != nullptr) continue;
-    Batch& batch = i < 6 ? out.person : i < 9 ? out.auction : out.bid;
-    batch.column(columns[i].second).append_nulls(counts[i < 6 ? 0 : i < 9 ? 1 : 2]);
+  // The string columns left out hold NULLs for the rows appended.
+  const std::array<Batch*, 3> batches = {&out.person, &out.auction, &out.bid};
+  for (size_t kind = 0; kind < batches.size(); ++kind) {
+    Batch& batch = *batches[kind];
+    for (size_t c = 0; c < batch.num_columns(); ++c) {
+      if (batch.column(c).type() == DataType::String && !stored.stores(static_cast<NexmarkEventKind>(kind), c)) {
+        batch.column(c).append_nulls(counts[kind]);
+      }
+    }
   }
   out.person.set_num_rows(old_persons + counts[0]);
   out.auction.set_num_rows(old_auctions + counts[1]);

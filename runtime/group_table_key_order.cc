@@ -159,7 +159,6 @@ std::vector<uint32_t> GroupTable::groups_in_key_order() const {
     std::sort(entries.begin(), entries.end(), first_key_before);
   }
   for (size_t i = 0; i < entries.size(); ++i) order[i] = entries[i].group;
-  if (keys_.size() == 1) return order;
   for (size_t begin = 0; begin < entries.size();) {
     size_t end = begin + 1;
     while (end < entries.size() && !first_key_before(entries[begin], entries[end])) ++end;
