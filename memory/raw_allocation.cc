@@ -27,6 +27,16 @@ const bool decommit_delay_set = [] {
 
 }  // namespace
 
+void back_allocations_with_huge_pages() {
+  // Defaults only: MIMALLOC_LARGE_OS_PAGES / MIMALLOC_EAGER_COMMIT_DELAY in
+  // the environment still win. Large OS pages make mimalloc madvise its
+  // segments MADV_HUGEPAGE; without eager commit from the first segment
+  // on (delay 0) a thread's first segment is committed piecemeal, in 4 KiB
+  // pages.
+  mi_option_set_default(mi_option_large_os_pages, 1);
+  mi_option_set_default(mi_option_eager_commit_delay, 0);
+}
+
 void* allocate_raw(size_t bytes, size_t alignment) noexcept {
   return mi_malloc_aligned(std::max<size_t>(bytes, 1), std::max(alignment, sizeof(void*)));
 }
@@ -42,6 +52,8 @@ void* allocate_raw(size_t bytes, size_t alignment) noexcept {
 }
 
 void free_raw(void* pointer) noexcept { std::free(pointer); }
+
+void back_allocations_with_huge_pages() {}
 
 #endif
 
