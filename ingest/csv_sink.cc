@@ -21,8 +21,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Large writes: the buffer is handed to the OS once it holds this much.
-constexpr size_t kFlushThresholdBytes = size_t{1} << 20;
+// Large writes: the buffer is handed to the OS once it holds this much. Its
+// room is reserved once (no regrowth copies; fresh memory costs a page
+// fault per 4 KiB).
+constexpr size_t kFlushThresholdBytes = size_t{256} << 10;
+constexpr size_t kBufferReserveBytes = kFlushThresholdBytes + (size_t{16} << 10);
 
 bool needs_quotes(std::string_view value) {
   if (value.empty()) return true;
@@ -94,12 +97,17 @@ void CsvSink::open(std::shared_ptr<const Schema> schema) {
                         path_ + "\": " + error.message());
     }
   }
-  temporary_path_ =
-      (parent / ("." + final_path.filename().string() + ".weir-tmp-" + std::to_string(::getpid())))
-          .string();
+  // Built by appends: GCC 12 warns (-Wrestrict, a false positive) on
+  // "." + string here.
+  std::string temporary_name = ".";
+  temporary_name += final_path.filename().string();
+  temporary_name += ".weir-tmp-";
+  temporary_name += std::to_string(::getpid());
+  temporary_path_ = (parent / temporary_name).string();
   descriptor_ = ::open(temporary_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (descriptor_ < 0) throw_write_error(temporary_path_, "create", errno);
   state_ = State::Open;
+  buffer_.reserve(kBufferReserveBytes);
 
   for (size_t index = 0; index < schema_->size(); ++index) {
     if (index > 0) buffer_ += ',';

@@ -23,6 +23,11 @@ std::shared_ptr<const Schema> make_output_schema(const WindowAggregationSpec& sp
 }
 
 constexpr size_t kEmitBatchRows = 256 * 1024;
+// Emitted serially, a batch goes to the sink once it holds this many rows:
+// a sink that formats and frees it (CSV) hands its memory to the next
+// batch, so a long emission touches little fresh memory (a page fault per
+// 4 KiB, expensive on virtual machines).
+constexpr size_t kEmitWriteRows = 32 * 1024;
 // Output rows built column by column in one go: their states (read at
 // random in memory for large tables) stay in the L2 cache from the first
 // column's pass to the last.
@@ -268,9 +273,12 @@ void WindowAggregation::emit_in_chunks(size_t rows, const std::function<void(siz
     }
   };
   if (rows <= kEmitBatchRows || !parallel_for) {
-    for (size_t begin = 0; begin < rows; begin += kEmitBatchRows) {
-      append_cached(begin, std::min(kEmitBatchRows, rows - begin), out);
-      if (out.column(0).size() >= kEmitBatchRows) write(out);
+    for (size_t begin = 0; begin < rows; begin += kEmitWriteRows) {
+      const size_t count = std::min(kEmitWriteRows, rows - begin);
+      const auto expected = static_cast<size_t>(static_cast<double>(count) * density) + 1;
+      // Batches stay within kEmitWriteRows rows (and their reservation).
+      if (out.column(0).size() + expected > kEmitWriteRows) write(out);
+      append_cached(begin, count, out);
     }
     return;
   }
