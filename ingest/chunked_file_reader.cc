@@ -10,7 +10,7 @@ namespace weir {
 
 ChunkedFileReader::ChunkedFileReader(std::shared_ptr<const ReadableFile> file, TextChunkPool& pool,
                                      size_t block_bytes)
-    : file_(std::move(file)), pool_(pool), block_bytes_(std::max<size_t>(block_bytes, 1)) {
+    : file_(std::move(file)), pool_(pool), block_bytes_(std::max<size_t>(block_bytes, 1)), carry_room_(block_bytes_) {
   at_end_ = file_->size() == 0;
 }
 
@@ -25,31 +25,147 @@ bool ChunkedFileReader::has_room() const {
   return chunk_->capacity() - chunk_->size() >= next_read;
 }
 
+size_t ChunkedFileReader::take_blocks_read_ahead(size_t wanted) {
+  size_t taken = 0;
+  while (taken < wanted) {
+    std::shared_ptr<AheadBlock> block;
+    {
+      std::lock_guard lock(mutex_);
+      if (ahead_.empty() || ahead_.front()->chunk != chunk_) break;
+      block = ahead_.front();
+    }
+    // Blocks are claimed in file order right after the bytes appended, so
+    // the first one continues the chunk exactly.
+    WEIR_CHECK(block->offset == offset_ && block->position == chunk_->size());
+    int state = block->state.load(std::memory_order_acquire);
+    while (state == AheadBlock::kReading) {
+      block->state.wait(state, std::memory_order_acquire);
+      state = block->state.load(std::memory_order_acquire);
+    }
+    if (state == AheadBlock::kFailed) {
+      // Read it again here: its error (if it has one) comes in order.
+      const size_t got = file_->read_at(block->offset, chunk_->data() + block->position, block->length);
+      WEIR_CHECK(got == block->length);  // read_at throws when the file comes up short
+    }
+    {
+      std::lock_guard lock(mutex_);
+      ahead_.pop_front();
+    }
+    chunk_->set_size(chunk_->size() + block->length);
+    offset_ += block->length;
+    taken += block->length;
+  }
+  at_end_ = offset_ >= file_->size();
+  return taken;
+}
+
 size_t ChunkedFileReader::read_more(size_t keep_from, size_t at_least) {
   WEIR_CHECK(!at_end_ && offset_ < file_->size());
-  const size_t remaining = file_->size() - offset_;
   const size_t wanted = std::max(block_bytes_, at_least);
-  const size_t length = std::min(wanted, remaining);
-  size_t moved = 0;
-  if (chunk_ == nullptr || chunk_->capacity() - chunk_->size() < length) {
-    WEIR_CHECK(chunk_ == nullptr || keep_from <= chunk_->size());
-    const size_t kept = chunk_ == nullptr ? 0 : chunk_->size() - keep_from;
-    // A standard chunk, or room for a long record to double; never more
-    // than the rest of the file needs.
-    const size_t capacity =
-        std::min(std::max(block_bytes_ * kBlocksPerChunk, 2 * kept + wanted), kept + remaining);
-    std::shared_ptr<TextChunk> fresh = pool_.take(capacity);
-    if (kept != 0) std::memcpy(fresh->data(), chunk_->data() + keep_from, kept);
-    fresh->set_size(kept);
-    moved = chunk_ == nullptr ? 0 : keep_from;
-    chunk_ = std::move(fresh);
+  size_t taken = 0;
+  size_t moved = 0;  // keep_from - moved: where the kept bytes are now
+  while (true) {
+    taken += take_blocks_read_ahead(wanted - std::min(wanted, taken));
+    if (taken >= wanted || at_end_) return moved;
+    std::unique_lock lock(mutex_);
+    if (!ahead_.empty() && ahead_.front()->chunk == chunk_) continue;  // claimed meanwhile: take it
+    const size_t keep = keep_from - moved;
+    WEIR_CHECK(chunk_ == nullptr || keep <= chunk_->size());
+    const size_t kept = chunk_ == nullptr ? 0 : chunk_->size() - keep;
+    if (!ahead_.empty()) {
+      // The current chunk is full; the next blocks are in the next one.
+      if (kept <= carry_room_) {
+        const size_t lead = carry_room_ - kept;
+        std::memcpy(next_chunk_->data() + lead, chunk_->data() + keep, kept);
+        next_chunk_->set_size(carry_room_);
+        moved += keep - lead;
+        chunk_ = std::move(next_chunk_);
+        chunk_file_offset_ = next_chunk_file_offset_;
+        continue;
+      }
+      // A record longer than the room before them: drop them (a worker
+      // still reading one writes into the dropped chunk, which it holds).
+      ahead_.clear();
+      next_chunk_.reset();
+      claimed_end_ = offset_;
+    }
+    const size_t remaining = file_->size() - offset_;
+    const size_t length = std::min(wanted - taken, remaining);
+    if (chunk_ == nullptr || chunk_->capacity() - chunk_->size() < length) {
+      // A standard chunk, or room for a long record to double; never more
+      // than the rest of the file needs.
+      const size_t capacity =
+          std::min(std::max(block_bytes_ * kBlocksPerChunk, 2 * kept + length), kept + remaining);
+      std::shared_ptr<TextChunk> fresh = pool_.take(capacity);
+      if (kept != 0) std::memcpy(fresh->data(), chunk_->data() + keep, kept);
+      fresh->set_size(kept);
+      moved += keep;
+      chunk_ = std::move(fresh);
+      chunk_file_offset_ = offset_ - kept;
+    }
+    // Workers read ahead after this read.
+    claimed_end_ = offset_ + length;
+    std::shared_ptr<TextChunk> chunk = chunk_;
+    lock.unlock();
+    const size_t got = file_->read_at(offset_, chunk->data() + chunk->size(), length);
+    WEIR_CHECK(got == length);  // read_at throws when the file comes up short
+    chunk->set_size(chunk->size() + got);
+    offset_ += got;
+    at_end_ = offset_ >= file_->size();
+    return moved;
   }
-  const size_t got = file_->read_at(offset_, chunk_->data() + chunk_->size(), length);
-  WEIR_CHECK(got == length);  // read_at throws when the file comes up short
-  chunk_->set_size(chunk_->size() + got);
-  offset_ += got;
-  at_end_ = offset_ >= file_->size();
-  return moved;
+}
+
+size_t ChunkedFileReader::read_ahead(size_t max_blocks) {
+  size_t read = 0;
+  while (read < max_blocks) {
+    std::shared_ptr<AheadBlock> block;
+    {
+      std::lock_guard lock(mutex_);
+      if (chunk_ == nullptr || ahead_.size() >= kMaxBlocksAhead || claimed_end_ >= file_->size()) break;
+      const size_t length = std::min(block_bytes_, file_->size() - claimed_end_);
+      std::shared_ptr<TextChunk> chunk;
+      size_t position = 0;
+      if (next_chunk_ == nullptr && claimed_end_ - chunk_file_offset_ + length <= chunk_->capacity()) {
+        chunk = chunk_;
+        position = claimed_end_ - chunk_file_offset_;
+      } else {
+        if (next_chunk_ == nullptr) {
+          // Sized as the owner would: standard, or what the rest of the
+          // file needs.
+          const size_t capacity = std::min(block_bytes_ * kBlocksPerChunk, carry_room_ + file_->size() - claimed_end_);
+          try {
+            next_chunk_ = pool_.take(capacity);
+          } catch (...) {
+            break;  // no memory: the owner reads on its own
+          }
+          next_chunk_file_offset_ = claimed_end_ - carry_room_;
+        }
+        position = claimed_end_ - next_chunk_file_offset_;
+        if (position + length > next_chunk_->capacity()) break;  // never two chunks ahead
+        chunk = next_chunk_;
+      }
+      block = std::make_shared<AheadBlock>();
+      block->offset = claimed_end_;
+      block->length = length;
+      block->chunk = std::move(chunk);
+      block->position = position;
+      ahead_.push_back(block);
+      claimed_end_ += length;
+    }
+    int state = AheadBlock::kFailed;
+    try {
+      if (file_->read_at(block->offset, block->chunk->data() + block->position, block->length) == block->length) {
+        state = AheadBlock::kRead;
+      }
+    } catch (...) {
+      // The owner reads the block again and reports the error.
+    }
+    block->state.store(state, std::memory_order_release);
+    block->state.notify_all();
+    ++read;
+  }
+  return read;
 }
 
 }  // namespace weir

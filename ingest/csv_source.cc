@@ -141,7 +141,7 @@ bool CsvSource::open_next_file(Partition& partition) {
   std::shared_ptr<const ReadableFile> contents = in_memory_contents_ != nullptr
                                                      ? in_memory_contents_
                                                      : std::make_shared<const ReadableFile>(file->path);
-  partition.reader = std::make_unique<ChunkedFileReader>(std::move(contents), *chunk_pool_, read_block_bytes_);
+  partition.reader = std::make_shared<ChunkedFileReader>(std::move(contents), *chunk_pool_, read_block_bytes_);
   ChunkedFileReader& reader = *partition.reader;
   // Enough bytes to see a byte-order mark.
   while (!reader.at_end() && reader.text().size() < kByteOrderMark.size()) reader.read_more(0);
@@ -218,6 +218,7 @@ std::unique_ptr<SourceMorsel> CsvSource::next_morsel(size_t max_rows) {
     morsel->end = cut.end;
     morsel->first_line = cut.first_line;
     next_row_ordinal_ += cut.rows;
+    std::shared_ptr<ChunkedFileReader> ahead;
     if (partition.scanner->done()) {
       // Drop our references now so the file is closed and its last chunk
       // recycled once its morsels are done.
@@ -225,8 +226,15 @@ std::unique_ptr<SourceMorsel> CsvSource::next_morsel(size_t max_rows) {
       partition.reader.reset();
       partition.current_file.reset();
     } else if (partitions_.size() > kPartitionsWithOpenFiles) {
-      // Many files read side by side: keep descriptors closed between cuts.
+      // Many files read side by side: keep descriptors closed between cuts
+      // (and so no reading ahead).
       partition.reader->release_descriptor();
+    } else {
+      ahead = partition.reader;
+    }
+    {
+      std::lock_guard lock(read_ahead_mutex_);
+      read_ahead_reader_ = std::move(ahead);
     }
     return morsel;
   }
@@ -242,6 +250,15 @@ void CsvSource::load(SourceMorsel& morsel, Batch& batch) const {
   batch.first_row_ordinal = csv_morsel->first_row_ordinal;
   batch.first_line = csv_morsel->first_line;
   batch.set_num_rows(csv_morsel->num_rows);
+}
+
+void CsvSource::read_ahead() const {
+  std::shared_ptr<ChunkedFileReader> reader;
+  {
+    std::lock_guard lock(read_ahead_mutex_);
+    reader = read_ahead_reader_;
+  }
+  if (reader != nullptr) reader->read_ahead(kReadAheadBlocks);
 }
 
 void CsvSource::skip_unread_columns(const std::vector<bool>& read) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -116,6 +117,11 @@ class CsvSource final : public Source {
   // closed after each cut and reopened for the next.
   static constexpr size_t kPartitionsWithOpenFiles = 16;
   void load(SourceMorsel& morsel, Batch& batch) const override;
+  // Reads up to kReadAheadBlocks blocks ahead in the file the last morsel
+  // was cut from (ChunkedFileReader::read_ahead); none while descriptors are
+  // closed between cuts (many partitions).
+  void read_ahead() const override;
+  static constexpr size_t kReadAheadBlocks = 4;
   // Unread columns are loaded as NULLs without parsing their fields.
   void skip_unread_columns(const std::vector<bool>& read) override;
   std::string describe() const override;
@@ -128,7 +134,7 @@ class CsvSource final : public Source {
   struct Partition {
     std::deque<std::string> pending_files;  // discovered, not opened yet
     std::shared_ptr<const CsvInputFile> current_file;
-    std::unique_ptr<ChunkedFileReader> reader;  // of current_file
+    std::shared_ptr<ChunkedFileReader> reader;  // of current_file (shared with read_ahead())
     std::unique_ptr<CsvRowScanner> scanner;     // over reader->text()
     bool has_rows_to_cut() const;
   };
@@ -166,6 +172,9 @@ class CsvSource final : public Source {
   size_t turn_ = 0;  // the partition the next morsel is cut from, if it has rows
   std::set<std::string> seen_file_names_;  // directories: every name ever queued
   uint64_t next_row_ordinal_ = 0;
+  // The reader read_ahead() reads ahead in: set by next_morsel().
+  mutable std::mutex read_ahead_mutex_;
+  std::shared_ptr<ChunkedFileReader> read_ahead_reader_;
 };
 
 }  // namespace weir

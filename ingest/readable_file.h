@@ -24,9 +24,12 @@ namespace weir {
 // from_bytes() makes an in-memory copy instead (tests and fuzzers); the copy
 // is an exact-size heap block so AddressSanitizer catches any read past it.
 //
-// Contract: constructed by one thread; read_at() and release_descriptor()
-// by one thread at a time (the source's serial stage). Shared through
-// shared_ptr; the descriptor is closed when the last owner lets go.
+// Contract: constructed by one thread; release_descriptor() and the
+// read_at() calls that may reopen the file (after a release) by one thread
+// at a time (the source's serial stage). While the descriptor is never
+// released, read_at() may run on several threads at once (pread; reading
+// ahead). Shared through shared_ptr; the descriptor is closed when the last
+// owner lets go.
 class ReadableFile {
  public:
   // Opens `path`. Throws InputError naming the path when it cannot be

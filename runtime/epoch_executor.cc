@@ -169,6 +169,7 @@ class EpochExecutor::Impl {
       handoff_acquire(token);
       try {
         token->batch = batch_pool_->take();
+        source.read_ahead();
         source.load(*token->morsel, *token->batch);
         if (fragment_.has_event_time) {
           const Column& times = std::as_const(*token->batch).column(fragment_.event_time_column);

@@ -99,6 +99,13 @@ class Source {
 
   virtual void load(SourceMorsel& morsel, Batch& batch) const = 0;
 
+  // Optional work the serial stage would otherwise do, done ahead on a
+  // worker: called by workers before each load(), concurrently with each
+  // other and with next_morsel() (a file source reads the next blocks of
+  // its file, so that next_morsel() only finds record ends). Never throws:
+  // an error is left for next_morsel() to meet in order. Default: nothing.
+  virtual void read_ahead() const {}
+
   // A short description for summaries and messages ("csv data/bids.csv").
   virtual std::string describe() const = 0;
 };
