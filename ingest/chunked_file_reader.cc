@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 #include "runtime/errors.h"
 
@@ -116,42 +117,48 @@ size_t ChunkedFileReader::read_more(size_t keep_from, size_t at_least) {
   }
 }
 
-size_t ChunkedFileReader::read_ahead(size_t max_blocks) {
+size_t ChunkedFileReader::read_ahead(size_t max_blocks) noexcept {
   size_t read = 0;
   while (read < max_blocks) {
     std::shared_ptr<AheadBlock> block;
-    {
+    try {
+      block = std::make_shared<AheadBlock>();
       std::lock_guard lock(mutex_);
-      if (chunk_ == nullptr || ahead_.size() >= kMaxBlocksAhead || claimed_end_ >= file_->size()) break;
+      if (!reading_ahead_ || chunk_ == nullptr || ahead_.size() >= kMaxBlocksAhead ||
+          claimed_end_ >= file_->size()) {
+        break;
+      }
       const size_t length = std::min(block_bytes_, file_->size() - claimed_end_);
-      std::shared_ptr<TextChunk> chunk;
-      size_t position = 0;
+      // Everything that may throw (no memory) comes before the first change.
+      std::shared_ptr<TextChunk> fresh;  // a next chunk to start
+      size_t fresh_file_offset = 0;
       if (next_chunk_ == nullptr && claimed_end_ - chunk_file_offset_ + length <= chunk_->capacity()) {
-        chunk = chunk_;
-        position = claimed_end_ - chunk_file_offset_;
+        block->chunk = chunk_;
+        block->position = claimed_end_ - chunk_file_offset_;
       } else {
         if (next_chunk_ == nullptr) {
           // Sized as the owner would: standard, or what the rest of the
           // file needs.
-          const size_t capacity = std::min(block_bytes_ * kBlocksPerChunk, carry_room_ + file_->size() - claimed_end_);
-          try {
-            next_chunk_ = pool_.take(capacity);
-          } catch (...) {
-            break;  // no memory: the owner reads on its own
-          }
-          next_chunk_file_offset_ = claimed_end_ - carry_room_;
+          fresh = pool_.take(std::min(block_bytes_ * kBlocksPerChunk, carry_room_ + file_->size() - claimed_end_));
+          fresh_file_offset = claimed_end_ - carry_room_;
         }
-        position = claimed_end_ - next_chunk_file_offset_;
-        if (position + length > next_chunk_->capacity()) break;  // never two chunks ahead
-        chunk = next_chunk_;
+        const std::shared_ptr<TextChunk>& next = fresh != nullptr ? fresh : next_chunk_;
+        const size_t next_file_offset = fresh != nullptr ? fresh_file_offset : next_chunk_file_offset_;
+        block->position = claimed_end_ - next_file_offset;
+        if (block->position + length > next->capacity()) break;  // never two chunks ahead
+        block->chunk = next;
       }
-      block = std::make_shared<AheadBlock>();
       block->offset = claimed_end_;
       block->length = length;
-      block->chunk = std::move(chunk);
-      block->position = position;
       ahead_.push_back(block);
+      // Claimed: nothing below throws.
+      if (fresh != nullptr) {
+        next_chunk_ = std::move(fresh);
+        next_chunk_file_offset_ = fresh_file_offset;
+      }
       claimed_end_ += length;
+    } catch (...) {
+      break;  // no memory: the owner reads on its own
     }
     int state = AheadBlock::kFailed;
     try {
@@ -166,6 +173,24 @@ size_t ChunkedFileReader::read_ahead(size_t max_blocks) {
     ++read;
   }
   return read;
+}
+
+void ChunkedFileReader::stop_reading_ahead() {
+  std::vector<std::shared_ptr<AheadBlock>> in_flight;
+  {
+    std::lock_guard lock(mutex_);
+    reading_ahead_ = false;
+    in_flight.assign(ahead_.begin(), ahead_.end());
+  }
+  // Blocks still being read finish before the caller touches the
+  // descriptor; they stay queued for read_more().
+  for (const std::shared_ptr<AheadBlock>& block : in_flight) {
+    int state = block->state.load(std::memory_order_acquire);
+    while (state == AheadBlock::kReading) {
+      block->state.wait(state, std::memory_order_acquire);
+      state = block->state.load(std::memory_order_acquire);
+    }
+  }
 }
 
 }  // namespace weir

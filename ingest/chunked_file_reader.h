@@ -73,7 +73,7 @@ class ChunkedFileReader {
   // the rest of the file needs (small files, small chunks).
   size_t read_more(size_t keep_from, size_t at_least = 0);
   // Closes the file's descriptor until the next read (see ReadableFile).
-  // Not while other threads may read ahead.
+  // Only after stop_reading_ahead().
   void release_descriptor() const { file_->release_descriptor(); }
 
   // Any thread: reads up to `max_blocks` of the blocks after those read or
@@ -81,8 +81,13 @@ class ChunkedFileReader {
   // kMaxBlocksAhead wait to be taken; returns how many it read. A read that
   // fails is left for read_more(), which reads the block again and throws
   // in order.
-  size_t read_ahead(size_t max_blocks);
+  // Never throws (without memory it reads nothing).
+  size_t read_ahead(size_t max_blocks) noexcept;
   static constexpr size_t kMaxBlocksAhead = kBlocksPerChunk;
+  // Owner: no block is read ahead from now on, and none is still being
+  // read when it returns (those read stay for read_more()). Before
+  // release_descriptor().
+  void stop_reading_ahead();
 
  private:
   // A block claimed by read_ahead(): file bytes [offset, offset + length)
@@ -117,6 +122,7 @@ class ChunkedFileReader {
   size_t offset_ = 0;       // of the next byte to append to the chunk
   size_t claimed_end_ = 0;  // end of the bytes appended or being read (ahead_ covers [offset_, claimed_end_))
   std::deque<std::shared_ptr<AheadBlock>> ahead_;
+  bool reading_ahead_ = true;  // false after stop_reading_ahead()
   bool at_end_ = false;
 };
 

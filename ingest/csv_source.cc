@@ -228,6 +228,7 @@ std::unique_ptr<SourceMorsel> CsvSource::next_morsel(size_t max_rows) {
     } else if (partitions_.size() > kPartitionsWithOpenFiles) {
       // Many files read side by side: keep descriptors closed between cuts
       // (and so no reading ahead).
+      partition.reader->stop_reading_ahead();
       partition.reader->release_descriptor();
     } else {
       ahead = partition.reader;
@@ -252,7 +253,7 @@ void CsvSource::load(SourceMorsel& morsel, Batch& batch) const {
   batch.set_num_rows(csv_morsel->num_rows);
 }
 
-void CsvSource::read_ahead() const {
+void CsvSource::read_ahead() const noexcept {
   std::shared_ptr<ChunkedFileReader> reader;
   {
     std::lock_guard lock(read_ahead_mutex_);

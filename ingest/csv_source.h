@@ -120,7 +120,7 @@ class CsvSource final : public Source {
   // Reads up to kReadAheadBlocks blocks ahead in the file the last morsel
   // was cut from (ChunkedFileReader::read_ahead); none while descriptors are
   // closed between cuts (many partitions).
-  void read_ahead() const override;
+  void read_ahead() const noexcept override;
   static constexpr size_t kReadAheadBlocks = 4;
   // Unread columns are loaded as NULLs without parsing their fields.
   void skip_unread_columns(const std::vector<bool>& read) override;

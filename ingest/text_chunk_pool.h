@@ -39,9 +39,9 @@ class TextChunk {
 // memory again and again (already faulted in, warm in the caches) instead of
 // fresh memory for every chunk.
 //
-// Contract: take() on the thread that owns the source (its serial stage); a
-// chunk returns to the pool when its last shared_ptr goes, on any thread
-// (the shelf is locked). Chunks may outlive the pool. Buffer bytes are
+// Contract: take() and a chunk's return (when its last shared_ptr goes) on
+// any thread (the shelf is locked): the source's serial stage takes chunks,
+// and so do workers reading ahead (ChunkedFileReader::read_ahead). Chunks may outlive the pool. Buffer bytes are
 // counted in the tracker while they exist; the tracker must outlive every
 // chunk.
 class TextChunkPool {

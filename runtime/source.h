@@ -104,7 +104,7 @@ class Source {
   // other and with next_morsel() (a file source reads the next blocks of
   // its file, so that next_morsel() only finds record ends). Never throws:
   // an error is left for next_morsel() to meet in order. Default: nothing.
-  virtual void read_ahead() const {}
+  virtual void read_ahead() const noexcept {}
 
   // A short description for summaries and messages ("csv data/bids.csv").
   virtual std::string describe() const = 0;

@@ -196,5 +196,31 @@ TEST(CsvSourceReadAheadTest, WorkersReadingAheadGiveTheSameRows) {
   }
 }
 
+// Files read side by side: with few partitions each file's reader is read
+// ahead; with many (descriptors closed between cuts) none is, even by a
+// worker still holding one from before.
+TEST(CsvSourceReadAheadTest, FilesSideBySideGiveTheSameRows) {
+  const Schema schema({{"id", DataType::Int64}, {"s", DataType::String}});
+  for (const int files : {3, int{CsvSource::kPartitionsWithOpenFiles} + 4}) {
+    testing::TestDirectory directory;
+    for (int file = 0; file < files; ++file) {
+      std::string csv = "id,s\n";
+      for (int row = 0; row < 400; ++row) csv += std::to_string(file * 1000 + row) + ",v" + std::to_string(row) + "\n";
+      std::ofstream(directory.file("f" + std::to_string(100 + file) + ".csv"), std::ios::binary) << csv;
+    }
+    auto make = [&] {
+      CsvSourceOptions options{directory.path().string(), schema, {}};
+      options.partition_by_file = true;
+      options.read_block_bytes = 64;
+      auto source = std::make_unique<CsvSource>(std::move(options));
+      source->seal();
+      return source;
+    };
+    const std::vector<std::string> plain = csv_rows(*make(), 7, false);
+    ASSERT_EQ(plain.size(), static_cast<size_t>(files) * 400);
+    EXPECT_EQ(csv_rows(*make(), 7, true), plain) << files << " files";
+  }
+}
+
 }  // namespace
 }  // namespace weir
