@@ -13,8 +13,11 @@
 #           libduckdb and creating the instance excluded, in DuckDB's favour).
 # Prints one line per thread count:
 #   workload=csv_tumbling_window threads=<n> weir_rows_per_s=<x> duckdb_rows_per_s=<y> ratio=<x/y>
-# then checks that every output of both engines holds the same rows
-# (`check=ok rows=<n>`, or exit 1 naming the first differing row).
+# then what the host's CPUs allowed at the time (weir at 1 thread pinned to
+# each CPU in turn, then on every CPU at once: the throughput the CPUs give
+# side by side, a bound for any engine's scaling), and checks that every
+# output of both engines holds the same rows (`check=ok rows=<n>`, or exit 1
+# naming the first differing row).
 #
 # Environment: WEIR_PERF_ROWS (default 8000000) rows of generated bids, kept
 # in data/perf_bids_<rows>.csv and generated only when missing;
