@@ -26,6 +26,15 @@ bool ChunkedFileReader::has_room() const {
   return chunk_->capacity() - chunk_->size() >= next_read;
 }
 
+int ChunkedFileReader::wait_until_read(const AheadBlock& block) {
+  int state = block.state.load(std::memory_order_acquire);
+  while (state == AheadBlock::kReading) {
+    block.state.wait(state, std::memory_order_acquire);
+    state = block.state.load(std::memory_order_acquire);
+  }
+  return state;
+}
+
 size_t ChunkedFileReader::take_blocks_read_ahead(size_t wanted) {
   size_t taken = 0;
   while (taken < wanted) {
@@ -38,12 +47,7 @@ size_t ChunkedFileReader::take_blocks_read_ahead(size_t wanted) {
     // Blocks are claimed in file order right after the bytes appended, so
     // the first one continues the chunk exactly.
     WEIR_CHECK(block->offset == offset_ && block->position == chunk_->size());
-    int state = block->state.load(std::memory_order_acquire);
-    while (state == AheadBlock::kReading) {
-      block->state.wait(state, std::memory_order_acquire);
-      state = block->state.load(std::memory_order_acquire);
-    }
-    if (state == AheadBlock::kFailed) {
+    if (wait_until_read(*block) == AheadBlock::kFailed) {
       // Read it again here: its error (if it has one) comes in order.
       const size_t got = file_->read_at(block->offset, chunk_->data() + block->position, block->length);
       WEIR_CHECK(got == block->length);  // read_at throws when the file comes up short
@@ -184,13 +188,7 @@ void ChunkedFileReader::stop_reading_ahead() {
   }
   // Blocks still being read finish before the caller touches the
   // descriptor; they stay queued for read_more().
-  for (const std::shared_ptr<AheadBlock>& block : in_flight) {
-    int state = block->state.load(std::memory_order_acquire);
-    while (state == AheadBlock::kReading) {
-      block->state.wait(state, std::memory_order_acquire);
-      state = block->state.load(std::memory_order_acquire);
-    }
-  }
+  for (const std::shared_ptr<AheadBlock>& block : in_flight) wait_until_read(*block);
 }
 
 }  // namespace weir

@@ -100,6 +100,8 @@ class ChunkedFileReader {
     size_t position = 0;               // in `chunk`
     std::atomic<int> state{kReading};
   };
+  // Waits until `block` is read (or its read failed); returns its state.
+  static int wait_until_read(const AheadBlock& block);
   // Appends the blocks read ahead into the current chunk, in order, until
   // `wanted` bytes were appended or none is left; returns the bytes
   // appended.

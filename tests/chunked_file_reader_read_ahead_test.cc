@@ -19,16 +19,13 @@
 #include "ingest/readable_file.h"
 #include "ingest/text_chunk_pool.h"
 #include "runtime/errors.h"
+#include "tests/random_bytes.h"
 #include "tests/test_directory.h"
 
 namespace weir {
 namespace {
 
-std::string random_bytes(std::mt19937_64& random, size_t size) {
-  std::string bytes(size, '\0');
-  for (char& byte : bytes) byte = static_cast<char>(random());
-  return bytes;
-}
+using testing::random_bytes;
 
 // Reads `bytes` through `reader` as a record scanner would (keeping a
 // random tail, sometimes everything: a long record), calling

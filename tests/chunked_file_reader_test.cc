@@ -11,16 +11,13 @@
 #include "ingest/text_chunk_pool.h"
 #include "memory/memory_tracker.h"
 #include "runtime/errors.h"
+#include "tests/random_bytes.h"
 #include "tests/test_directory.h"
 
 namespace weir {
 namespace {
 
-std::string random_bytes(std::mt19937_64& random, size_t size) {
-  std::string bytes(size, '\0');
-  for (char& byte : bytes) byte = static_cast<char>(random());
-  return bytes;
-}
+using testing::random_bytes;
 
 TEST(ReadableFileTest, ReadsByOffsetAndStopsAtTheEnd) {
   testing::TestDirectory directory;
