@@ -88,10 +88,6 @@ int run_pipeline(const RunArguments& arguments) {
   return static_cast<int>(weir::ExitStatus::Success);
 }
 
-}  // namespace
-
-namespace {
-
 // Runs before any shared library's initializer (and so before mimalloc maps
 // its first segment): huge pages for all of the process's memory
 // (memory/raw_allocation.h). The CSV tumbling-window benchmark, 8M rows:

@@ -23,7 +23,8 @@ void free_raw(void* pointer) noexcept;
 // huge pages (works when /sys/kernel/mm/transparent_hugepage/enabled is
 // "madvise" or "always") for every thread, so fresh memory (per-window group
 // tables, emitted batches, join state) faults in 2 MiB at a time instead of
-// 4 KiB; a page fault is expensive on virtual machines (about 7 us here).
+// 4 KiB; a page fault is expensive on virtual machines (12.6 us per 4 KiB
+// page here, docs/performance.md session 16).
 // Costs resident memory: a touched 2 MiB page is resident whole. Only memory
 // the allocator maps afterwards is affected, so an executable calls it
 // before anything allocates: the weir command does so from .preinit_array
