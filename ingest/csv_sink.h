@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "ingest/csv_row_formatter.h"
 #include "runtime/sink.h"
 
 namespace weir {
@@ -16,16 +17,8 @@ struct CsvSinkOptions {
 // Writes results as one CSV file that CsvSource reads back unchanged.
 //
 // Format: a header row of the column names, then one line per row, '\n'
-// line endings.
-//   int64      decimal
-//   float64    shortest form that reads back to the same double
-//              (std::to_chars); NaN, Infinity, -Infinity
-//   bool       true / false
-//   timestamp  ISO-8601 UTC with milliseconds: 2026-01-01T00:00:10.000Z
-//   string     as-is; quoted per RFC 4180 ("" for a quote) when it holds
-//              , " \r or \n, starts or ends with a space or tab, or is
-//              empty ("" is the empty string, an empty field is NULL)
-//   NULL       an empty field
+// line endings; values as ingest/csv_row_formatter.h writes them (timestamps
+// ISO-8601 UTC with milliseconds: 2026-01-01T00:00:10.000Z).
 //
 // Atomicity: everything goes to ".<name>.weir-tmp-<pid>" next to the final
 // file; finish() renames it over the final path (replacing an existing
@@ -66,10 +59,7 @@ class CsvSink final : public Sink {
   std::shared_ptr<const Schema> schema_;
   int descriptor_ = -1;
   enum class State { Created, Open, Finished, Aborted } state_ = State::Created;
-  std::string buffer_;
+  std::unique_ptr<CsvRowFormatter> formatter_;  // from open(); holds the text not yet written
 };
-
-// Appends `value` as one CSV field, quoted only when needed (see CsvSink).
-void append_csv_string_field(std::string_view value, std::string& out);
 
 }  // namespace weir

@@ -17,7 +17,7 @@
 #include <system_error>
 #include <utility>
 
-#include "ingest/csv_sink.h"
+#include "ingest/csv_row_formatter.h"
 #include "ingest/nexmark_batches.h"
 #include "runtime/errors.h"
 #include "runtime/thread_handoff.h"
@@ -97,46 +97,18 @@ struct FormattedChunk {
   std::array<uint64_t, 3> rows = {0, 0, 0};
 };
 
-void append_int64(int64_t value, std::string& out) {
-  char digits[24];
-  const auto result = std::to_chars(digits, digits + sizeof(digits), value);
-  out.append(digits, result.ptr);
-}
-
 }  // namespace
 
 void append_nexmark_csv_header(const Schema& schema, std::string& out) {
-  for (size_t index = 0; index < schema.size(); ++index) {
-    if (index > 0) out += ',';
-    append_csv_string_field(schema.field(index).name, out);
-  }
-  out += '\n';
+  CsvRowFormatter formatter(schema, CsvRowFormatter::TimestampStyle::Sql);
+  formatter.append_header();
+  out.append(formatter.text());
 }
 
 void append_nexmark_csv_rows(const Batch& batch, std::string& out) {
-  const size_t columns = batch.num_columns();
-  for (size_t row = 0; row < batch.num_rows(); ++row) {
-    for (size_t index = 0; index < columns; ++index) {
-      if (index > 0) out += ',';
-      const Column& column = batch.column(index);
-      if (!column.is_valid(row)) continue;  // NULL: an empty field (the generator writes none)
-      switch (column.type()) {
-        case DataType::Int64:
-          append_int64(column.int64_data()[row], out);
-          break;
-        case DataType::Timestamp:
-          format_timestamp_sql(column.int64_data()[row], out);
-          break;
-        case DataType::String:
-          append_csv_string_field(column.string_at(row), out);
-          break;
-        case DataType::Float64:
-        case DataType::Bool:
-          throw InternalError("nexmark csv: unexpected column type");
-      }
-    }
-    out += '\n';
-  }
+  CsvRowFormatter formatter(batch.schema(), CsvRowFormatter::TimestampStyle::Sql);
+  formatter.append_rows(batch, 0, batch.selection().size());
+  out.append(formatter.text());
 }
 
 NexmarkDumpCounts dump_nexmark_csv(const NexmarkConfig& config, int64_t events, const std::string& directory) {

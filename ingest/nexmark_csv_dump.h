@@ -17,9 +17,9 @@ namespace weir {
 //   timestamp  "YYYY-MM-DD HH:MM:SS.mmm", UTC without a zone suffix (what
 //              DuckDB's read_csv detects as TIMESTAMP; Weir's CSV source
 //              reads it back as the same instant)
-//   string     as-is, RFC 4180-quoted when needed (append_csv_string_field,
-//              ingest/csv_sink.h: a comma, quote, CR or LF, a space at
-//              either end, or the empty string)
+//   string     as-is, RFC 4180-quoted when needed (CsvRowFormatter,
+//              ingest/csv_row_formatter.h: a comma, quote, CR or LF, a
+//              space or tab at either end, or the empty string)
 //   '\n' line endings.
 //
 // Generation and formatting run in parallel over ranges of event numbers on

@@ -123,13 +123,13 @@ std::optional<int64_t> parse_iso8601(std::string_view text) {
   return millis;
 }
 
-void append_padded(std::string& out, unsigned value, int width) {
-  char digits[8];
+// Writes `value` as exactly `width` digits (zero-padded); returns the end.
+char* write_padded(char* out, unsigned value, int width) {
   for (int i = width - 1; i >= 0; --i) {
-    digits[i] = static_cast<char>('0' + value % 10);
+    out[i] = static_cast<char>('0' + value % 10);
     value /= 10;
   }
-  out.append(digits, static_cast<size_t>(width));
+  return out + width;
 }
 
 }  // namespace
@@ -144,8 +144,8 @@ std::optional<int64_t> parse_timestamp(std::string_view text) {
 namespace {
 
 // The shared body of the two formats: `separator` between date and time,
-// `suffix` after the milliseconds.
-void format_timestamp_with(int64_t millis, char separator, const char* suffix, std::string& out) {
+// `zone` ('Z' or nothing) after the milliseconds.
+char* format_timestamp_with(int64_t millis, char separator, bool zone, char* out) {
   int64_t days = millis / 86'400'000;
   int64_t rest = millis % 86'400'000;
   if (rest < 0) {
@@ -154,33 +154,46 @@ void format_timestamp_with(int64_t millis, char separator, const char* suffix, s
   }
   const CivilDate date = civil_from_days(days);
   if (date.year >= 0 && date.year <= 9999) {
-    append_padded(out, static_cast<unsigned>(date.year), 4);
+    out = write_padded(out, static_cast<unsigned>(date.year), 4);
   } else {
-    out += date.year < 0 ? '-' : '+';
-    const int64_t magnitude = date.year < 0 ? -date.year : date.year;
-    out += std::to_string(magnitude);
+    *out++ = date.year < 0 ? '-' : '+';
+    const uint64_t magnitude = date.year < 0 ? 0 - static_cast<uint64_t>(date.year) : static_cast<uint64_t>(date.year);
+    // At least four digits, as ISO-8601 expanded years (and java.time) write them.
+    out = magnitude < 10'000 ? write_padded(out, static_cast<unsigned>(magnitude), 4)
+                             : std::to_chars(out, out + 20, magnitude).ptr;
   }
-  out += '-';
-  append_padded(out, date.month, 2);
-  out += '-';
-  append_padded(out, date.day, 2);
-  out += separator;
+  *out++ = '-';
+  out = write_padded(out, date.month, 2);
+  *out++ = '-';
+  out = write_padded(out, date.day, 2);
+  *out++ = separator;
   const auto ms_of_day = static_cast<unsigned>(rest);
-  append_padded(out, ms_of_day / 3'600'000, 2);
-  out += ':';
-  append_padded(out, ms_of_day / 60'000 % 60, 2);
-  out += ':';
-  append_padded(out, ms_of_day / 1000 % 60, 2);
-  out += '.';
-  append_padded(out, ms_of_day % 1000, 3);
-  out += suffix;
+  out = write_padded(out, ms_of_day / 3'600'000, 2);
+  *out++ = ':';
+  out = write_padded(out, ms_of_day / 60'000 % 60, 2);
+  *out++ = ':';
+  out = write_padded(out, ms_of_day / 1000 % 60, 2);
+  *out++ = '.';
+  out = write_padded(out, ms_of_day % 1000, 3);
+  if (zone) *out++ = 'Z';
+  return out;
 }
 
 }  // namespace
 
-void format_timestamp(int64_t millis, std::string& out) { format_timestamp_with(millis, 'T', "Z", out); }
+char* format_timestamp_to(int64_t millis, char* out) { return format_timestamp_with(millis, 'T', true, out); }
 
-void format_timestamp_sql(int64_t millis, std::string& out) { format_timestamp_with(millis, ' ', "", out); }
+char* format_timestamp_sql_to(int64_t millis, char* out) { return format_timestamp_with(millis, ' ', false, out); }
+
+void format_timestamp(int64_t millis, std::string& out) {
+  char text[kMaxFormattedTimestampBytes];
+  out.append(text, format_timestamp_to(millis, text));
+}
+
+void format_timestamp_sql(int64_t millis, std::string& out) {
+  char text[kMaxFormattedTimestampBytes];
+  out.append(text, format_timestamp_sql_to(millis, text));
+}
 
 std::string format_timestamp(int64_t millis) {
   std::string out;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,7 +19,8 @@ namespace weir {
 std::optional<int64_t> parse_timestamp(std::string_view text);
 
 // Formats as "YYYY-MM-DDTHH:MM:SS.mmmZ" (years outside 0000-9999 are written
-// with a sign, as ISO-8601 expanded years). Appends to `out`.
+// with a sign and at least four digits, as ISO-8601 expanded years:
+// "-0001-12-31T23:59:59.999Z", "+10000-01-01T00:00:00.000Z"). Appends to `out`.
 void format_timestamp(int64_t millis, std::string& out);
 std::string format_timestamp(int64_t millis);
 
@@ -26,6 +28,16 @@ std::string format_timestamp(int64_t millis);
 // TIMESTAMP(3) literal form that DuckDB's read_csv detects as TIMESTAMP and
 // parse_timestamp reads back. Appends to `out`. Used by `weir nexmark --dump`.
 void format_timestamp_sql(int64_t millis, std::string& out);
+
+// The most bytes either format takes (any int64: a year of up to 9 digits
+// and its sign, then "-MM-DDTHH:MM:SS.mmmZ").
+inline constexpr size_t kMaxFormattedTimestampBytes = 32;
+
+// As format_timestamp / format_timestamp_sql, written at `out`, which has
+// room for kMaxFormattedTimestampBytes; return the end of the text.
+// Thread-safe (pure functions).
+char* format_timestamp_to(int64_t millis, char* out);
+char* format_timestamp_sql_to(int64_t millis, char* out);
 
 // Days since 1970-01-01 of a proleptic Gregorian date; exact for any int32 year.
 int64_t days_from_civil(int64_t year, unsigned month, unsigned day);

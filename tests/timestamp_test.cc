@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <limits>
+#include <string>
+
 #include "runtime/duration.h"
 
 namespace weir {
@@ -40,6 +44,26 @@ TEST(TimestampTest, FormatsWithMilliseconds) {
   EXPECT_EQ(format_timestamp(1767225610000), "2026-01-01T00:00:10.000Z");
   EXPECT_EQ(format_timestamp(-1), "1969-12-31T23:59:59.999Z");
   EXPECT_EQ(format_timestamp(1709208000123), "2024-02-29T12:00:00.123Z");
+}
+
+TEST(TimestampTest, FormatsEveryInt64WithinTheStatedRoom) {
+  // The extremes (as java.time.Instant.ofEpochMilli writes them).
+  EXPECT_EQ(format_timestamp(std::numeric_limits<int64_t>::max()), "+292278994-08-17T07:12:55.807Z");
+  EXPECT_EQ(format_timestamp(std::numeric_limits<int64_t>::min()), "-292275055-05-16T16:47:04.192Z");
+  std::string sql;
+  format_timestamp_sql(std::numeric_limits<int64_t>::min(), sql);
+  EXPECT_EQ(sql, "-292275055-05-16 16:47:04.192");
+  for (const int64_t millis : {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
+                               int64_t{-62'167'219'200'001}, int64_t{253'402'300'800'000}}) {
+    char text[kMaxFormattedTimestampBytes];
+    const char* end = format_timestamp_to(millis, text);
+    ASSERT_LE(end - text, static_cast<ptrdiff_t>(kMaxFormattedTimestampBytes));
+    EXPECT_EQ(std::string(static_cast<const char*>(text), end), format_timestamp(millis));
+    end = format_timestamp_sql_to(millis, text);
+    ASSERT_LE(end - text, static_cast<ptrdiff_t>(kMaxFormattedTimestampBytes));
+  }
+  EXPECT_EQ(format_timestamp(-62'167'219'200'001), "-0001-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_timestamp(253'402'300'800'000), "+10000-01-01T00:00:00.000Z");
 }
 
 TEST(TimestampTest, RoundTripsAcrossCenturies) {
