@@ -166,6 +166,12 @@ size_t CsvRowFormatter::append_rows(const Batch& batch, size_t begin, size_t end
   return position;
 }
 
+void CsvRowFormatter::append_text(std::string_view text) {
+  reserve_more(text.size());
+  if (!text.empty()) std::memcpy(buffer_.get() + size_, text.data(), text.size());
+  size_ += text.size();
+}
+
 void CsvRowFormatter::reserve_more(size_t bytes) {
   if (capacity_ - size_ >= bytes) return;
   const size_t capacity = std::max({kMinBufferBytes, 2 * capacity_, size_ + bytes});

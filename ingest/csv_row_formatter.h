@@ -54,6 +54,9 @@ class CsvRowFormatter {
   // last row appended.
   size_t append_rows(const Batch& batch, size_t begin, size_t end, size_t stop_at_bytes = SIZE_MAX);
 
+  // Appends text as it is (text another formatter made).
+  void append_text(std::string_view text);
+
   // Room for `bytes` of text in all, allocated now (it grows when a row
   // needs more).
   void reserve(size_t bytes) { reserve_more(bytes > size_ ? bytes - size_ : 0); }

@@ -23,6 +23,8 @@ namespace fs = std::filesystem;
 // fault per 4 KiB).
 constexpr size_t kFlushThresholdBytes = size_t{256} << 10;
 constexpr size_t kBufferReserveBytes = kFlushThresholdBytes + (size_t{16} << 10);
+// Formatters kept for encode(): enough for the morsels in flight at once.
+constexpr size_t kMaxSpareFormatters = 16;
 
 }  // namespace
 
@@ -72,6 +74,45 @@ void CsvSink::write(const Batch& batch) {
   }
 }
 
+class CsvSink::Encoded final : public EncodedRows {
+ public:
+  std::unique_ptr<CsvRowFormatter> formatter;
+};
+
+std::unique_ptr<EncodedRows> CsvSink::encode(const Batch& batch) {
+  WEIR_CHECK(state_ == State::Open);
+  auto encoded = std::make_unique<Encoded>();
+  {
+    const std::lock_guard lock(spare_mutex_);
+    if (!spare_formatters_.empty()) {
+      encoded->formatter = std::move(spare_formatters_.back());
+      spare_formatters_.pop_back();
+    }
+  }
+  if (!encoded->formatter) {
+    encoded->formatter = std::make_unique<CsvRowFormatter>(*schema_, CsvRowFormatter::TimestampStyle::Iso8601);
+  }
+  encoded->formatter->append_rows(batch, 0, batch.selection().size());
+  return encoded;
+}
+
+void CsvSink::write_encoded(std::unique_ptr<EncodedRows> rows) {
+  WEIR_CHECK(state_ == State::Open);
+  auto* encoded = dynamic_cast<Encoded*>(rows.get());
+  WEIR_CHECK(encoded != nullptr && encoded->formatter != nullptr);
+  CsvRowFormatter& text = *encoded->formatter;
+  if (formatter_->size() + text.size() <= kFlushThresholdBytes) {
+    formatter_->append_text(text.text());
+  } else {
+    // Large: the buffer, then the text itself, without a copy.
+    flush_buffer(0);
+    write_text(text.text());
+  }
+  text.clear();
+  const std::lock_guard lock(spare_mutex_);
+  if (spare_formatters_.size() < kMaxSpareFormatters) spare_formatters_.push_back(std::move(encoded->formatter));
+}
+
 void CsvSink::commit_epoch(uint64_t epoch) {
   WEIR_CHECK(state_ == State::Open);
   flush_buffer(0);
@@ -105,6 +146,11 @@ std::string CsvSink::describe() const { return "csv " + path_; }
 void CsvSink::flush_buffer(size_t threshold) {
   const std::string_view text = formatter_->text();
   if (text.size() < threshold || text.empty()) return;
+  write_text(text);
+  formatter_->clear();
+}
+
+void CsvSink::write_text(std::string_view text) {
   const char* data = text.data();
   size_t left = text.size();
   while (left > 0) {
@@ -116,7 +162,6 @@ void CsvSink::flush_buffer(size_t threshold) {
     data += written;
     left -= static_cast<size_t>(written);
   }
-  formatter_->clear();
 }
 
 void CsvSink::throw_write_error(const std::string& path, const char* what, int error) {

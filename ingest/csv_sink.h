@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ingest/csv_row_formatter.h"
 #include "runtime/sink.h"
@@ -27,7 +29,12 @@ struct CsvSinkOptions {
 // Output is buffered in memory and written with large write(2) calls;
 // commit_epoch() hands the buffer to the OS (no fsync).
 //
-// Contract: as Sink (runtime/sink.h): every method on the driver thread;
+// encode() formats a batch's rows on the calling worker (into a formatter
+// from a small pool the sink keeps); write_encoded() then only copies the
+// text, in order: a select list's output is formatted in parallel.
+//
+// Contract: as Sink (runtime/sink.h): every method on the driver thread
+// (encode() on workers as Sink allows);
 // open() once, write()/commit_epoch() per epoch, then finish() or abort().
 // Failures to create or write the file throw ConfigError naming the path
 // (the environment, not the data, is wrong). Destroying the sink without
@@ -41,6 +48,8 @@ class CsvSink final : public Sink {
 
   void open(std::shared_ptr<const Schema> schema) override;
   void write(const Batch& batch) override;
+  std::unique_ptr<EncodedRows> encode(const Batch& batch) override;
+  void write_encoded(std::unique_ptr<EncodedRows> rows) override;
   void commit_epoch(uint64_t epoch) override;
   void finish() override;
   void abort() noexcept override;
@@ -50,8 +59,12 @@ class CsvSink final : public Sink {
   const std::string& temporary_path() const { return temporary_path_; }
 
  private:
+  class Encoded;
+
   // Writes the buffer out when it holds at least `threshold` bytes.
   void flush_buffer(size_t threshold);
+  // Writes `text` to the file (after the buffer was flushed).
+  void write_text(std::string_view text);
   [[noreturn]] void throw_write_error(const std::string& path, const char* what, int error);
 
   std::string path_;
@@ -60,6 +73,8 @@ class CsvSink final : public Sink {
   int descriptor_ = -1;
   enum class State { Created, Open, Finished, Aborted } state_ = State::Created;
   std::unique_ptr<CsvRowFormatter> formatter_;  // from open(); holds the text not yet written
+  std::mutex spare_mutex_;
+  std::vector<std::unique_ptr<CsvRowFormatter>> spare_formatters_;  // for encode(), under spare_mutex_
 };
 
 }  // namespace weir

@@ -55,6 +55,7 @@ struct MorselToken {
   std::unique_ptr<SourceMorsel> morsel;
   std::unique_ptr<Batch> batch;
   std::unique_ptr<Batch> output;  // projection: the morsel's output rows
+  std::unique_ptr<EncodedRows> encoded;  // projection: `output` as the sink encoded it, if it does
   int64_t min_event_time = std::numeric_limits<int64_t>::max();
   int64_t max_event_time = std::numeric_limits<int64_t>::min();
   int64_t max_event_time_before = std::numeric_limits<int64_t>::min();
@@ -211,6 +212,8 @@ class EpochExecutor::Impl {
           if (fragment_.projection != nullptr) {
             token->output = output_pool_->take();
             project_morsel(*token->batch, *token->output, worker);
+            // The sink's per-row work (formatting) here, in parallel.
+            token->encoded = fragment_.projection_sink->encode(*token->output);
           } else if (fragment_.join != nullptr) {
             join_morsel(*token->batch, token->max_event_time_before, worker);
           } else {
@@ -246,7 +249,11 @@ class EpochExecutor::Impl {
       handoff_acquire(&emit_stage);
       if (!token->failed && token->output && !stop_cutting_.load(std::memory_order_relaxed)) {
         try {
-          fragment_.projection_sink->write(*token->output);
+          if (token->encoded) {
+            fragment_.projection_sink->write_encoded(std::move(token->encoded));
+          } else {
+            fragment_.projection_sink->write(*token->output);
+          }
           rows_out.fetch_add(token->output->num_rows(), std::memory_order_relaxed);
         } catch (...) {
           record_error(token->morsel->first_row_ordinal, std::current_exception());

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "runtime/batch.h"
+#include "runtime/errors.h"
 #include "runtime/schema.h"
 
 namespace weir {
@@ -25,6 +26,13 @@ namespace weir {
 // Output must never be visible half-written: a file sink writes to a
 // temporary name and renames on finish(); abort() removes what it wrote.
 // A sink of an aggregation never sees rows of an epoch that was abandoned.
+// Rows a sink prepared on a worker thread for a later write (a CSV sink:
+// their text). Opaque to the caller, who only moves it to write_encoded().
+class EncodedRows {
+ public:
+  virtual ~EncodedRows() = default;
+};
+
 class Sink {
  public:
   virtual ~Sink() = default;
@@ -38,6 +46,21 @@ class Sink {
   // rows in memory may take the batch's buffers instead of copying them.
   // The batch is left empty or unspecified; the producer does not reuse it.
   virtual void write_owned(Batch&& batch) { write(batch); }
+
+  // Optional parallel half of write(), for sinks with work per row (text
+  // formatting): encode() prepares the batch's selected rows, and the caller
+  // later hands the result to write_encoded() exactly where it would have
+  // called write(batch), with the same effect. encode() returns nullptr when
+  // the sink has no such work (the default; the caller then calls write()).
+  // encode() is called on worker threads, concurrently with other encode()
+  // calls and with write() / write_encoded() on the writing thread, only
+  // between open() and finish() / abort(); it reads only what open() set.
+  // An encoded result may be dropped unwritten (the run stopped or failed).
+  // Today the executor's projection path (a select list) uses it.
+  virtual std::unique_ptr<EncodedRows> encode(const Batch& /*batch*/) { return nullptr; }
+  virtual void write_encoded(std::unique_ptr<EncodedRows> /*rows*/) {
+    throw InternalError("write_encoded() on a sink that encodes nothing");
+  }
 
   // Every row of epoch `epoch` was written.
   virtual void commit_epoch(uint64_t epoch) = 0;
