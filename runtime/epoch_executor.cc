@@ -15,10 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "kernels/hopping_window_assign.h"
 #include "kernels/int64_reduce.h"
 #include "kernels/prefix_max.h"
-#include "kernels/window_assign.h"
 #include "runtime/batch_pool.h"
 #include "runtime/errors.h"
 #include "runtime/expression_evaluator.h"
@@ -27,6 +25,7 @@
 #include "runtime/saturating.h"
 #include "runtime/sink.h"
 #include "runtime/thread_handoff.h"
+#include "runtime/windowed_morsel.h"
 
 namespace weir {
 namespace {
@@ -40,14 +39,8 @@ struct WorkerState {
   std::unique_ptr<StreamJoin::LocalState> join;
   std::array<std::unique_ptr<FilterEvaluator>, 2> join_filters;  // per join input (none: every row)
   std::array<SelectionVector, 2> join_rows;
-  std::vector<int64_t> max_before;     // per row: greatest event time before it
-  std::vector<uint8_t> late_flags;     // per row: late for a join input
-  std::vector<EpochExecutor::LateRows> late_rows;
-  std::vector<int64_t> window_starts;  // per row: its newest window
-  std::vector<int64_t> older_starts;   // per row: an older (hopping) window
-  std::vector<int64_t> closing;        // per row: the closing watermark before it (hopping, when late rows may be)
-  SelectionVector older_selection;
-  uint64_t rows_late = 0;
+  std::vector<uint8_t> late_flags;  // per row: late for a join input
+  MorselScratch scratch;            // lateness and windows; what was late
 };
 
 // A morsel travelling through the pipeline's stages.
@@ -115,8 +108,8 @@ class EpochExecutor::Impl {
     first_error_ordinal_ = std::numeric_limits<uint64_t>::max();
     stop_cutting_ = false;
     for (WorkerState& worker : workers_) {
-      worker.rows_late = 0;
-      worker.late_rows.clear();
+      worker.scratch.rows_late = 0;
+      worker.scratch.late_rows.clear();
     }
 
     // oneTBB runs each serial stage on whichever thread is free: the
@@ -217,8 +210,10 @@ class EpochExecutor::Impl {
           } else if (fragment_.join != nullptr) {
             join_morsel(*token->batch, token->max_event_time_before, worker);
           } else {
-            process_morsel(*token->batch, token->morsel->first_row_ordinal, token->min_event_time,
-                           token->max_event_time, token->max_event_time_before, worker);
+            WindowedMorsel(fragment_, tracker_, worker.filter.get(), worker.aggregation.get(), worker.top_rows.get(),
+                           worker.scratch)
+                .process(*token->batch, token->morsel->first_row_ordinal, token->min_event_time,
+                         token->max_event_time, token->max_event_time_before);
           }
         } catch (...) {
           token->failed = true;
@@ -295,9 +290,9 @@ class EpochExecutor::Impl {
     }
     outcome.rows_read = rows_read.load();
     for (WorkerState& worker : workers_) {
-      outcome.rows_late += worker.rows_late;
-      for (EpochExecutor::LateRows& late : worker.late_rows) outcome.late_rows.push_back(std::move(late));
-      worker.late_rows.clear();
+      outcome.rows_late += worker.scratch.rows_late;
+      for (EpochExecutor::LateRows& late : worker.scratch.late_rows) outcome.late_rows.push_back(std::move(late));
+      worker.scratch.late_rows.clear();
     }
     std::sort(outcome.late_rows.begin(), outcome.late_rows.end(),
               [](const EpochExecutor::LateRows& a, const EpochExecutor::LateRows& b) {
@@ -392,172 +387,14 @@ class EpochExecutor::Impl {
     if (spec.interval && fragment_.has_event_time) {
       const size_t count = batch.num_rows();
       const int64_t* times = std::as_const(batch).column(fragment_.event_time_column).int64_data();
-      worker.max_before.resize(count);
-      kernels::RunningMaxBefore(times, count, max_event_time_before, worker.max_before.data());
-      worker.rows_late += drop_late_join_rows(batch, {spec.left_time_column, spec.right_time_column},
-                                              worker.max_before.data(), fragment_.watermark_delay_millis,
+      worker.scratch.max_before.resize(count);
+      kernels::RunningMaxBefore(times, count, max_event_time_before, worker.scratch.max_before.data());
+      worker.scratch.rows_late += drop_late_join_rows(batch, {spec.left_time_column, spec.right_time_column},
+                                              worker.scratch.max_before.data(), fragment_.watermark_delay_millis,
                                               worker.join_rows, worker.late_flags);
     }
     fragment_.join->consume(batch, worker.join_rows[0].data(), worker.join_rows[0].size(), worker.join_rows[1].data(),
                             worker.join_rows[1].size(), *worker.join);
-  }
-
-  void process_morsel(Batch& batch, uint64_t first_row_ordinal, int64_t min_event_time, int64_t max_event_time,
-                      int64_t max_event_time_before, WorkerState& worker) {
-    const bool sessions = fragment_.aggregation != nullptr && fragment_.aggregation->spec().session_gap_millis;
-    if (sessions) {
-      const int64_t* session_times = std::as_const(batch).column(fragment_.event_time_column).int64_data();
-      process_session_morsel(batch, first_row_ordinal, session_times, min_event_time, max_event_time,
-                             max_event_time_before, worker);
-      return;
-    }
-    const std::optional<TimeWindow>& spec_window =
-        fragment_.aggregation != nullptr ? fragment_.aggregation->spec().window : fragment_.top_rows->spec().window;
-    if (!spec_window) {
-      // No window: nothing is ever late; every selected row is aggregated.
-      if (worker.filter) worker.filter->filter(batch, batch.selection());
-      consume_rows(batch, batch.selection(), nullptr, worker);
-      return;
-    }
-    const size_t rows = batch.num_rows();
-    // Read through a const column: a zero-copy view must not be copied.
-    const int64_t* times = std::as_const(batch).column(fragment_.event_time_column).int64_data();
-    const TimeWindow window = *spec_window;
-    // The newest window of every row (its only one when tumbling).
-    worker.window_starts.resize(rows);
-    kernels::AssignTumblingWindows(times, rows, window.slide_millis, worker.window_starts.data());
-
-    // A row is late for a window when the window's end + allowed lateness
-    // <= the watermark of the rows before it, i.e. when the end <= that
-    // watermark - allowed lateness (the "closing watermark"). A row late for
-    // all its windows (for its newest) is late: dropped and counted.
-    // No row can be late for any window when even the oldest window of the
-    // morsel's earliest row ends after the highest closing watermark any of
-    // its rows sees (the common case: event time nearly ordered): then skip
-    // the per-row scan.
-    const int64_t delay = fragment_.watermark_delay_millis;
-    const int64_t lateness = allowed_lateness();
-    const int64_t highest_closing = saturating_subtract(
-        saturating_subtract(std::max(max_event_time_before, max_event_time), delay), lateness);
-    const int64_t newest_of_earliest = kernels::TumblingWindowStart(min_event_time, window.slide_millis);
-    int64_t oldest_start_of_earliest = newest_of_earliest;
-    for (size_t back = 1; back < window.max_windows_per_row(); ++back) {
-      if (!window.older_window_start(min_event_time, newest_of_earliest, back, &oldest_start_of_earliest)) break;
-    }
-    const bool may_be_late = window.end_of_window_starting(oldest_start_of_earliest) <= highest_closing;
-    SelectionVector& selection = batch.selection();
-    // The closing watermark of the rows before `row`.
-    auto closing = [&](size_t row) {
-      return saturating_subtract(saturating_subtract(worker.max_before[row], delay), lateness);
-    };
-    if (may_be_late) {
-      worker.max_before.resize(rows);
-      kernels::RunningMaxBefore(times, rows, max_event_time_before, worker.max_before.data());
-      uint32_t* selected = selection.data();
-      size_t kept = 0;
-      for (size_t row = 0; row < rows; ++row) {
-        const int64_t end = window.end_of_window_starting(worker.window_starts[row]);
-        selected[kept] = static_cast<uint32_t>(row);
-        kept += end > closing(row) ? 1 : 0;
-      }
-      selection.resize(kept);
-      worker.rows_late += rows - kept;
-      if (kept < rows && fragment_.late_row_schema) keep_late_rows(batch, first_row_ordinal, window, worker);
-    }
-
-    if (worker.filter) worker.filter->filter(batch, selection);
-    // Every remaining row is on time for its newest window.
-    consume_rows(batch, selection, worker.window_starts.data(), worker);
-    if (window.tumbling()) return;
-
-    // Hopping: the older windows of each row, one pass per step back, each
-    // keeping the rows that window holds and that are on time for it.
-    worker.older_starts.resize(rows);
-    // Read-only (the const data(): an unfiltered morsel's selection stays a
-    // view of the shared identity array, no copy).
-    const uint32_t* candidates = std::as_const(selection).data();
-    const size_t candidate_count = selection.size();
-    const int64_t* closing_per_row = nullptr;
-    if (may_be_late) {
-      worker.closing.resize(rows);
-      for (size_t row = 0; row < rows; ++row) worker.closing[row] = closing(row);
-      closing_per_row = worker.closing.data();
-    }
-    for (size_t back = 1; back < window.max_windows_per_row(); ++back) {
-      worker.older_selection.resize(candidate_count);
-      // back * slide < size: no overflow.
-      const int64_t back_offset = static_cast<int64_t>(back) * window.slide_millis;
-      const size_t kept =
-          candidate_count == rows
-              ? kernels::SelectOlderHoppingWindowDense(times, worker.window_starts.data(), rows, back_offset,
-                                                       window.size_millis, closing_per_row,
-                                                       worker.older_starts.data(), worker.older_selection.data())
-              : kernels::SelectOlderHoppingWindow(times, worker.window_starts.data(), candidates, candidate_count,
-                                                  back_offset, window.size_millis, closing_per_row,
-                                                  worker.older_starts.data(), worker.older_selection.data());
-      worker.older_selection.resize(kept);
-      if (kept == 0) continue;
-      consume_rows(batch, worker.older_selection, worker.older_starts.data(), worker);
-    }
-  }
-
-  // Hands the rows to the fragment's windowed operator.
-  void consume_rows(const Batch& batch, const SelectionVector& selection, const int64_t* window_starts,
-                    WorkerState& worker) {
-    if (fragment_.top_rows != nullptr) {
-      fragment_.top_rows->consume(batch, selection, window_starts, *worker.top_rows);
-    } else {
-      fragment_.aggregation->consume(batch, selection, window_starts, *worker.aggregation);
-    }
-  }
-
-  int64_t allowed_lateness() const {
-    return fragment_.aggregation != nullptr ? fragment_.aggregation->spec().allowed_lateness_millis
-                                            : fragment_.top_rows->spec().allowed_lateness_millis;
-  }
-
-  // Session windows: a session's end is not known until it closes, so a row
-  // is late when its event time + allowed lateness < the watermark of the
-  // rows before it (then no row can reach a session already written).
-  void process_session_morsel(Batch& batch, uint64_t first_row_ordinal, const int64_t* times,
-                              int64_t min_event_time, int64_t max_event_time, int64_t max_event_time_before,
-                              WorkerState& worker) {
-    const size_t rows = batch.num_rows();
-    const int64_t delay = fragment_.watermark_delay_millis;
-    const int64_t lateness = fragment_.aggregation->spec().allowed_lateness_millis;
-    const int64_t highest_closing = saturating_subtract(
-        saturating_subtract(std::max(max_event_time_before, max_event_time), delay), lateness);
-    SelectionVector& selection = batch.selection();
-    if (min_event_time < highest_closing) {
-      worker.max_before.resize(rows);
-      kernels::RunningMaxBefore(times, rows, max_event_time_before, worker.max_before.data());
-      uint32_t* selected = selection.data();
-      size_t kept = 0;
-      for (size_t row = 0; row < rows; ++row) {
-        const int64_t closing = saturating_subtract(saturating_subtract(worker.max_before[row], delay), lateness);
-        selected[kept] = static_cast<uint32_t>(row);
-        kept += times[row] >= closing ? 1 : 0;
-      }
-      selection.resize(kept);
-      worker.rows_late += rows - kept;
-      if (kept < rows && fragment_.late_row_schema) {
-        worker.late_rows.push_back({first_row_ordinal,
-                                    session_late_rows(batch, fragment_.late_row_schema, times, worker.max_before.data(),
-                                                      delay, lateness, tracker_)});
-      }
-    }
-    if (worker.filter) worker.filter->filter(batch, selection);
-    fragment_.aggregation->consume(batch, selection, nullptr, *worker.aggregation);
-  }
-
-  // Keeps the rows of `batch` that are late for all their windows (their
-  // newest window closed), with the reason, as the worker's late rows.
-  void keep_late_rows(const Batch& batch, uint64_t first_row_ordinal, const TimeWindow& window,
-                      WorkerState& worker) {
-    worker.late_rows.push_back(
-        {first_row_ordinal, window_late_rows(batch, fragment_.late_row_schema, window, worker.window_starts.data(),
-                                             worker.max_before.data(), fragment_.watermark_delay_millis,
-                                             allowed_lateness(), tracker_)});
   }
 
   void record_error(uint64_t ordinal, std::exception_ptr error) {
