@@ -2,16 +2,12 @@
 // (cli/main.cc, memory/raw_allocation.h): mimalloc, asked to describe its
 // options as it initializes, reports huge pages and eager commit.
 #include <gtest/gtest.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <string>
 #include <vector>
 
 #include "tests/test_directory.h"
-
-extern char** environ;
+#include "tests/weir_process.h"
 
 namespace weir {
 namespace {
@@ -31,20 +27,7 @@ TEST(CliAllocatorTest, HugePagesAreOnBeforeTheAllocatorStarts) {
   std::vector<char*> envp;
   for (std::string& text : environment) envp.push_back(text.data());
   envp.push_back(nullptr);
-  std::string binary = WEIR_BINARY;
-  std::string flag = "--help";
-  char* argv[] = {binary.data(), flag.data(), nullptr};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  ASSERT_EQ(posix_spawn(&pid, WEIR_BINARY, &actions, nullptr, argv, envp.data()), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(testing::wait_exit_code(testing::start_weir({"--help"}, "/dev/null", err_path, envp.data())), 0);
   const std::string err = testing::read_file_text(err_path);
   // mimalloc prints every option's value when it initializes: the values it
   // starts with, not ones set after its first segment is mapped.

@@ -2,10 +2,6 @@
 // no temporary file left), --query none's line, and exit code 2 for bad or
 // not yet implemented arguments.
 #include <gtest/gtest.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -13,8 +9,7 @@
 #include <vector>
 
 #include "tests/test_directory.h"
-
-extern char** environ;
+#include "tests/weir_process.h"
 
 namespace weir {
 namespace {
@@ -26,25 +21,10 @@ struct Outcome {
 };
 
 Outcome run_weir(const std::vector<std::string>& arguments, const testing::TestDirectory& scratch) {
-  std::vector<std::string> storage = {WEIR_BINARY};
-  storage.insert(storage.end(), arguments.begin(), arguments.end());
-  std::vector<char*> argv;
-  for (std::string& argument : storage) argv.push_back(argument.data());
-  argv.push_back(nullptr);
   const std::string out_path = scratch.file("stdout.txt");
   const std::string err_path = scratch.file("stderr.txt");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
   Outcome outcome;
-  const int spawned = posix_spawn(&pid, WEIR_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) return outcome;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  outcome.exit_code = testing::wait_exit_code(testing::start_weir(arguments, out_path, err_path));
   outcome.out = testing::read_file_text(out_path);
   outcome.err = testing::read_file_text(err_path);
   return outcome;
