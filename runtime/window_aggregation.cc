@@ -214,8 +214,49 @@ void WindowAggregation::append_groups(const GroupTable& table, const uint32_t* g
   }
 }
 
+class WindowAggregation::EmitOutput {
+ public:
+  EmitOutput(Sink& sink, std::shared_ptr<const Schema> schema, MemoryTracker* tracker)
+      : sink_(sink), schema_(std::move(schema)), tracker_(tracker) {}
+
+  // Writes the batch's rows, if any, handing the batch over whole (a memory
+  // sink or a stage channel keeps it without a copy); `batch` is left a
+  // fresh, empty batch.
+  void operator()(Batch& batch) {
+    if (batch.column(0).size() == 0) return;
+    batch.set_num_rows(batch.column(0).size());
+    rows_written_ += batch.num_rows();
+    sink_.write_owned(std::move(batch));
+    batch = Batch(schema_, tracker_);
+  }
+
+  // On a worker: the sink's encoding of a finished batch (Sink::encode), or
+  // null (no rows, or a sink that encodes nothing: then operator()).
+  std::unique_ptr<EncodedRows> encode(Batch& batch) {
+    if (batch.column(0).size() == 0) return nullptr;
+    batch.set_num_rows(batch.column(0).size());
+    return sink_.encode(batch);
+  }
+
+  // In order: writes what encode() made of `batch`, then empties `batch`
+  // for reuse.
+  void write_encoded(std::unique_ptr<EncodedRows> rows, Batch& batch) {
+    rows_written_ += batch.num_rows();
+    sink_.write_encoded(std::move(rows));
+    batch.clear();
+  }
+
+  uint64_t rows_written() const { return rows_written_; }
+
+ private:
+  Sink& sink_;
+  std::shared_ptr<const Schema> schema_;
+  MemoryTracker* tracker_;
+  uint64_t rows_written_ = 0;
+};
+
 void WindowAggregation::emit_table(const GroupTable& table, bool changed_only, int64_t start, Batch& out,
-                                   const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                                   EmitOutput& write, MemoryTracker* tracker,
                                    const ParallelFor& parallel_for) const {
   // A large, dense direct-indexed table is emitted by walking its direct
   // array (already in key order) piece by piece: its order and keys are
@@ -244,7 +285,7 @@ void WindowAggregation::emit_table(const GroupTable& table, bool changed_only, i
 }
 
 void WindowAggregation::emit_groups(const GroupTable& table, const GroupTable::KeyOrder& order, int64_t start,
-                                    Batch& out, const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                                    Batch& out, EmitOutput& write, MemoryTracker* tracker,
                                     const ParallelFor& parallel_for) const {
   const size_t keyed = order.keys.size();
   emit_in_chunks(
@@ -258,7 +299,7 @@ void WindowAggregation::emit_groups(const GroupTable& table, const GroupTable::K
 }
 
 void WindowAggregation::emit_in_chunks(size_t rows, const std::function<void(size_t, size_t, Batch&)>& append,
-                                       Batch& out, const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                                       Batch& out, EmitOutput& write, MemoryTracker* tracker,
                                        const ParallelFor& parallel_for, double density) const {
   // Rows [begin, begin + count) in cache-sized pieces.
   auto append_cached = [&append, density](size_t begin, size_t count, Batch& batch) {
@@ -290,6 +331,7 @@ void WindowAggregation::emit_in_chunks(size_t rows, const std::function<void(siz
   constexpr size_t kChunksPerWave = 8;
   const size_t chunks = (rows + kEmitBatchRows - 1) / kEmitBatchRows;
   std::vector<std::unique_ptr<Batch>> wave(kChunksPerWave);
+  std::vector<std::unique_ptr<EncodedRows>> encoded(kChunksPerWave);
   std::vector<std::exception_ptr> errors(kChunksPerWave);
   for (size_t first_chunk = 0; first_chunk < chunks; first_chunk += kChunksPerWave) {
     const size_t wave_size = std::min(kChunksPerWave, chunks - first_chunk);
@@ -298,30 +340,27 @@ void WindowAggregation::emit_in_chunks(size_t rows, const std::function<void(siz
       const size_t begin = (first_chunk + i) * kEmitBatchRows;
       try {
         append_cached(begin, std::min(kEmitBatchRows, rows - begin), *wave[i]);
+        // The sink's per-row work (CSV: formatting) on the worker too.
+        encoded[i] = write.encode(*wave[i]);
       } catch (...) {
         errors[i] = std::current_exception();
       }
     });
     for (size_t i = 0; i < wave_size; ++i) {
       if (errors[i]) std::rethrow_exception(errors[i]);
-      write(*wave[i]);
+      if (encoded[i]) {
+        write.write_encoded(std::move(encoded[i]), *wave[i]);
+      } else {
+        write(*wave[i]);
+      }
     }
   }
 }
 
 uint64_t WindowAggregation::emit(GlobalState& global, int64_t watermark, Sink& sink, MemoryTracker* tracker,
                                  const ParallelFor& parallel_for) const {
-  uint64_t rows_written = 0;
   Batch out(output_schema_, tracker);
-  const std::function<void(Batch&)> write = [&](Batch& batch) {
-    if (batch.column(0).size() == 0) return;
-    batch.set_num_rows(batch.column(0).size());
-    rows_written += batch.num_rows();
-    // Handed over whole (a memory sink or a stage channel keeps it without
-    // a copy); the caller goes on with a fresh batch.
-    sink.write_owned(std::move(batch));
-    batch = Batch(output_schema_, tracker);
-  };
+  EmitOutput write(sink, output_schema_, tracker);
   const bool input_ended = watermark == std::numeric_limits<int64_t>::max();
   const OutputMode mode = spec_.output_mode;
   // Windows (and sessions) stay open for their allowed lateness after the
@@ -343,7 +382,7 @@ uint64_t WindowAggregation::emit(GlobalState& global, int64_t watermark, Sink& s
                                                : PartitionedSessionStore::AfterEmit::Drop,
                   out, write, tracker, parallel_for);
     write(out);
-    return rows_written;
+    return write.rows_written();
   }
   if (!spec_.window && spec_.keys.empty() && global.windows.empty() && (input_ended || mode != OutputMode::Append)) {
     // SQL's ungrouped aggregate over no rows is still one row (count 0, the
@@ -379,7 +418,7 @@ uint64_t WindowAggregation::emit(GlobalState& global, int64_t watermark, Sink& s
     window = closed && mode != OutputMode::Complete ? global.windows.erase(window) : std::next(window);
   }
   write(out);
-  return rows_written;
+  return write.rows_written();
 }
 
 int64_t WindowAggregation::window_end(int64_t start) const {
@@ -397,7 +436,7 @@ size_t WindowAggregation::open_windows(const GlobalState& global) const {
 
 void WindowAggregation::emit_sessions(GlobalState& global, int64_t closing,
                                       PartitionedSessionStore::AfterEmit after_emit, Batch& out,
-                                      const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                                      EmitOutput& write, MemoryTracker* tracker,
                                       const ParallelFor& parallel_for) const {
   const PartitionedSessionStore& keys = *global.sessions;
   const size_t key_count = spec_.keys.size();

@@ -139,6 +139,11 @@ class WindowAggregation {
   static constexpr int64_t kNoWindowStart = std::numeric_limits<int64_t>::min();
 
  private:
+  // Where an emission's batches go: the sink, rows counted; called as
+  // write(batch). Batches built on workers are also encoded there
+  // (Sink::encode) and written in order.
+  class EmitOutput;
+
   int64_t window_end(int64_t start) const;
   bool has_window_columns() const { return spec_.window || spec_.session_gap_millis; }
   std::unique_ptr<PartitionedSessionStore> make_session_store(MemoryTracker* tracker) const;
@@ -146,7 +151,7 @@ class WindowAggregation {
   // them), handing full batches to `write` (built in parallel chunks when
   // they are many).
   void emit_sessions(GlobalState& global, int64_t closing, PartitionedSessionStore::AfterEmit after_emit,
-                     Batch& out, const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                     Batch& out, EmitOutput& write, MemoryTracker* tracker,
                      const ParallelFor& parallel_for) const;
   // Appends the output rows of `count` groups of `table` (window `start`);
   // the first `known_keys` of them have their (single) key in `keys`.
@@ -156,12 +161,12 @@ class WindowAggregation {
   // trigger when `changed_only`) to `out` in key order, handing full batches
   // to `write` (in parallel chunks for large windows).
   void emit_table(const GroupTable& table, bool changed_only, int64_t start, Batch& out,
-                  const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                  EmitOutput& write, MemoryTracker* tracker,
                   const ParallelFor& parallel_for) const;
   // Appends the rows of `order`'s groups to `out`, handing full batches to
   // `write` (in parallel chunks for large windows).
   void emit_groups(const GroupTable& table, const GroupTable::KeyOrder& order, int64_t start, Batch& out,
-                   const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                   EmitOutput& write, MemoryTracker* tracker,
                    const ParallelFor& parallel_for) const;
 
   // Appends `rows` output rows, append(begin, count, batch) adding rows
@@ -173,7 +178,7 @@ class WindowAggregation {
   // entries): `density` (rows per position, at most 1) sizes the chunks'
   // reservations.
   void emit_in_chunks(size_t rows, const std::function<void(size_t, size_t, Batch&)>& append, Batch& out,
-                      const std::function<void(Batch&)>& write, MemoryTracker* tracker,
+                      EmitOutput& write, MemoryTracker* tracker,
                       const ParallelFor& parallel_for, double density = 1.0) const;
 
   WindowAggregationSpec spec_;

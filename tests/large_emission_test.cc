@@ -14,9 +14,11 @@
 #include <tuple>
 #include <vector>
 
+#include "ingest/csv_sink.h"
 #include "ingest/memory_sink.h"
 #include "ingest/memory_source.h"
 #include "runtime/pipeline_builder.h"
+#include "tests/test_directory.h"
 
 namespace weir {
 namespace {
@@ -116,6 +118,35 @@ TEST(LargeEmission, GroupByWithManyInt64AndStringKeysEqualsTheReference) {
       const std::vector<std::string> lines = run(table, builder, threads, 0);
       EXPECT_EQ(lines, std::string(key) == "k" ? expected_int : expected_string) << key << ", threads " << threads;
     }
+  }
+}
+
+TEST(LargeEmission, CsvOutputFormattedOnTheWorkersEqualsTheReference) {
+  // Chunks built on the workers are formatted there too (Sink::encode) and
+  // written in order: the file holds the reference's rows, in key order.
+  const std::vector<Event> events = random_events(600'000, 500'000, 12);
+  const auto table = table_of(events);
+  std::map<int64_t, Totals> by_key;
+  for (const Event& e : events) by_key[e.key].add(e.value);
+  ASSERT_GT(by_key.size(), 300'000u);  // more than one chunk of 256K rows
+  std::string expected = "k,n,total,high\n";
+  for (const auto& [key, totals] : by_key) expected += std::to_string(key) + "," + totals.text() + "\n";
+  testing::TestDirectory directory;
+  for (size_t threads : {1, 2}) {
+    const std::string path = directory.file("out-" + std::to_string(threads) + ".csv");
+    PipelineBuilder builder;
+    builder.group_by({"k"}).aggregate("count(*) AS n").aggregate("sum(v) AS total").aggregate("max(v) AS high");
+    builder.source(std::make_unique<MemorySource>(table, "events")).sink(std::make_unique<CsvSink>(CsvSinkOptions{path}));
+    RunOptions options;
+    options.threads = threads;
+    builder.build()->run(options);
+    const std::string text = testing::read_file_text(path);
+    // The first difference, not a diff of megabytes.
+    const auto [mismatch, unused] = std::mismatch(text.begin(), text.end(), expected.begin(), expected.end());
+    const size_t at = static_cast<size_t>(mismatch - text.begin());
+    EXPECT_TRUE(text == expected) << "threads " << threads << ": " << text.size() << " bytes, expected "
+                                  << expected.size() << "; first difference at byte " << at << ": '"
+                                  << text.substr(at, 40) << "' instead of '" << expected.substr(at, 40) << "'";
   }
 }
 
