@@ -17,11 +17,21 @@
 #include <string_view>
 #include <type_traits>
 
+#include "memory/aligned_buffer.h"
 #include "runtime/column.h"
 #include "runtime/data_type.h"
 #include "runtime/expression.h"
 
 namespace weir::expression_internal {
+
+// Scratch for `count` values of T. Clearing first means growing never copies
+// stale contents; once capacity suffices this never allocates.
+template <typename T>
+T* scratch(AlignedBuffer& buffer, size_t count) {
+  buffer.clear();
+  buffer.resize(count * sizeof(T));
+  return buffer.as<T>();
+}
 
 enum class Shape : uint8_t {
   Column,    // a batch column read through the rows (values indexed by row)
