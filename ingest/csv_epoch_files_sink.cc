@@ -49,6 +49,16 @@ void CsvEpochFilesSink::write(const Batch& batch) {
   current_->write(batch);
 }
 
+std::unique_ptr<EncodedRows> CsvEpochFilesSink::encode(const Batch& batch) {
+  WEIR_CHECK(open_);
+  return current_->encode(batch);
+}
+
+void CsvEpochFilesSink::write_encoded(std::unique_ptr<EncodedRows> rows) {
+  WEIR_CHECK(open_);
+  current_->write_encoded(std::move(rows));
+}
+
 void CsvEpochFilesSink::commit_epoch(uint64_t /*epoch*/) {
   WEIR_CHECK(open_);
   current_->finish();  // renames the epoch's file into place

@@ -31,6 +31,9 @@ class CsvEpochFilesSink final : public Sink {
 
   void open(std::shared_ptr<const Schema> schema) override;
   void write(const Batch& batch) override;
+  // The epoch's CsvSink encodes (the file is fixed for the whole epoch).
+  std::unique_ptr<EncodedRows> encode(const Batch& batch) override;
+  void write_encoded(std::unique_ptr<EncodedRows> rows) override;
   void commit_epoch(uint64_t epoch) override;
   void finish() override;
   void abort() noexcept override;

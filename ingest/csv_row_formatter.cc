@@ -77,13 +77,6 @@ char* write_float64(double value, char* out) {
 
 }  // namespace
 
-void append_csv_string_field(std::string_view value, std::string& out) {
-  const size_t old_size = out.size();
-  out.resize(old_size + 2 * value.size() + 2);
-  char* end = write_string_field(value, out.data() + old_size);
-  out.resize(static_cast<size_t>(end - out.data()));
-}
-
 CsvRowFormatter::CsvRowFormatter(const Schema& schema, TimestampStyle style)
     : schema_(schema), style_(style), last_timestamps_(schema.size()) {
   fixed_row_bound_ = 1;  // the newline

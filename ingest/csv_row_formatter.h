@@ -34,9 +34,9 @@ namespace weir {
 // equal to the one above it in its column (window bounds repeat for every
 // group of a window) is copied rather than formatted again.
 //
-// Contract: one formatter per output (it remembers the last timestamp of
-// each column), used by one thread at a time; every batch has the schema's
-// column types in order.
+// Contract: used by one thread at a time (several formatters may serve one
+// output: the timestamp each remembers per column is only a cache, keyed
+// by its value); every batch has the schema's column types in order.
 class CsvRowFormatter {
  public:
   enum class TimestampStyle { Iso8601, Sql };
@@ -64,6 +64,7 @@ class CsvRowFormatter {
   // The text appended since the last clear().
   std::string_view text() const { return {buffer_.get(), size_}; }
   size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
   void clear() { size_ = 0; }
 
  private:
@@ -85,8 +86,5 @@ class CsvRowFormatter {
   size_t size_ = 0;
   size_t capacity_ = 0;
 };
-
-// Appends `value` as one CSV field, quoted only when needed (see above).
-void append_csv_string_field(std::string_view value, std::string& out);
 
 }  // namespace weir

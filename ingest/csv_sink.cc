@@ -23,8 +23,11 @@ namespace fs = std::filesystem;
 // fault per 4 KiB).
 constexpr size_t kFlushThresholdBytes = size_t{256} << 10;
 constexpr size_t kBufferReserveBytes = kFlushThresholdBytes + (size_t{16} << 10);
-// Formatters kept for encode(): enough for the morsels in flight at once.
-constexpr size_t kMaxSpareFormatters = 16;
+// Formatters kept for encode(): enough for the morsels in flight at once
+// (two per thread), and only those of a morsel's size: one that grew for a
+// large emission chunk is freed rather than kept for the sink's lifetime.
+constexpr size_t kMaxSpareFormatters = 32;
+constexpr size_t kMaxSpareFormatterBytes = size_t{4} << 20;
 
 }  // namespace
 
@@ -109,6 +112,7 @@ void CsvSink::write_encoded(std::unique_ptr<EncodedRows> rows) {
     write_text(text.text());
   }
   text.clear();
+  if (text.capacity() > kMaxSpareFormatterBytes) return;
   const std::lock_guard lock(spare_mutex_);
   if (spare_formatters_.size() < kMaxSpareFormatters) spare_formatters_.push_back(std::move(encoded->formatter));
 }

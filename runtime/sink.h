@@ -10,6 +10,14 @@
 
 namespace weir {
 
+// Rows a sink prepared on a worker thread for a later write (a CSV sink:
+// their text). Opaque to the caller, who only moves it to
+// Sink::write_encoded().
+class EncodedRows {
+ public:
+  virtual ~EncodedRows() = default;
+};
+
 // Where results go; the third of Weir's three interfaces (source, operator,
 // sink).
 //
@@ -21,18 +29,12 @@ namespace weir {
 //   called during the epoch by the executor's serial emit stage, on a
 //   worker thread, never concurrently with any other call on the sink and
 //   ordered before the next (happens-before); a sink must not depend on the
-//   calling thread's identity. On a stop, that epoch's rows written so far
-//   are kept (a prefix of the result in source order).
+//   calling thread's identity (write_encoded() likewise; encode() alone is
+//   called concurrently, see below). On a stop, that epoch's rows written
+//   so far are kept (a prefix of the result in source order).
 // Output must never be visible half-written: a file sink writes to a
 // temporary name and renames on finish(); abort() removes what it wrote.
 // A sink of an aggregation never sees rows of an epoch that was abandoned.
-// Rows a sink prepared on a worker thread for a later write (a CSV sink:
-// their text). Opaque to the caller, who only moves it to write_encoded().
-class EncodedRows {
- public:
-  virtual ~EncodedRows() = default;
-};
-
 class Sink {
  public:
   virtual ~Sink() = default;
@@ -56,7 +58,9 @@ class Sink {
   // calls and with write() / write_encoded() on the writing thread, only
   // between open() and finish() / abort(); it reads only what open() set.
   // An encoded result may be dropped unwritten (the run stopped or failed).
-  // Today the executor's projection path (a select list) uses it.
+  // Used by the executor's projection path (a select list: encoded in the
+  // process stage) and by an aggregation's emission of large results
+  // (chunks built and encoded on the workers).
   virtual std::unique_ptr<EncodedRows> encode(const Batch& /*batch*/) { return nullptr; }
   virtual void write_encoded(std::unique_ptr<EncodedRows> /*rows*/) {
     throw InternalError("write_encoded() on a sink that encodes nothing");

@@ -1,6 +1,7 @@
 #include "runtime/timestamp.h"
 
 #include <charconv>
+#include <limits>
 
 namespace weir {
 
@@ -67,10 +68,34 @@ std::optional<int64_t> parse_epoch_millis(std::string_view text) {
   return value;
 }
 
+// A sign, then digits up to a '-': an ISO-8601 expanded year ("-0001-...",
+// "+10000-..."), as format_timestamp writes years outside 0000-9999.
+bool starts_with_expanded_year(std::string_view text) {
+  if (text.empty() || (text[0] != '+' && text[0] != '-')) return false;
+  size_t pos = 1;
+  while (pos < text.size() && is_digit(text[pos])) ++pos;
+  return pos < text.size() && text[pos] == '-';
+}
+
 std::optional<int64_t> parse_iso8601(std::string_view text) {
   size_t pos = 0;
-  unsigned year = 0, month = 0, day = 0;
-  if (!read_digits(text, pos, 4, year)) return std::nullopt;
+  int64_t year = 0;
+  unsigned month = 0, day = 0;
+  if (starts_with_expanded_year(text)) {
+    // At least four digits; nine reach every year an int64 of milliseconds
+    // can hold (+-292 million).
+    const bool negative = text[0] == '-';
+    size_t digits = 0;
+    for (pos = 1; pos < text.size() && is_digit(text[pos]); ++pos, ++digits) {
+      if (digits < 9) year = year * 10 + (text[pos] - '0');
+    }
+    if (digits < 4 || digits > 9) return std::nullopt;
+    if (negative) year = -year;
+  } else {
+    unsigned four_digits = 0;
+    if (!read_digits(text, pos, 4, four_digits)) return std::nullopt;
+    year = four_digits;
+  }
   if (pos >= text.size() || text[pos] != '-') return std::nullopt;
   ++pos;
   if (!read_digits(text, pos, 2, month) || month < 1 || month > 12) return std::nullopt;
@@ -79,8 +104,16 @@ std::optional<int64_t> parse_iso8601(std::string_view text) {
   if (!read_digits(text, pos, 2, day) || day < 1 || day > days_in_month(year, month)) {
     return std::nullopt;
   }
-  int64_t millis = days_from_civil(year, month, day) * 86'400'000;
-  if (pos == text.size()) return millis;
+  // In 128 bits: the day's start may lie outside int64 while the instant
+  // does not (int64's least value is 16:47 on its day).
+  __int128 millis = static_cast<__int128>(days_from_civil(year, month, day)) * 86'400'000;
+  const auto in_range = [](__int128 value) -> std::optional<int64_t> {
+    if (value < std::numeric_limits<int64_t>::min() || value > std::numeric_limits<int64_t>::max()) {
+      return std::nullopt;
+    }
+    return static_cast<int64_t>(value);
+  };
+  if (pos == text.size()) return in_range(millis);
   if (text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ') return std::nullopt;
   ++pos;
   unsigned hour = 0, minute = 0, second = 0;
@@ -105,9 +138,10 @@ std::optional<int64_t> parse_iso8601(std::string_view text) {
       for (size_t i = digits; i < 3; ++i) fraction_millis *= 10;
     }
   }
-  millis += (static_cast<int64_t>(hour) * 3600 + minute * 60 + second) * 1000 + fraction_millis;
-  if (pos == text.size()) return millis;
-  if (text[pos] == 'Z' || text[pos] == 'z') return pos + 1 == text.size() ? std::optional(millis) : std::nullopt;
+  const int64_t time_of_day = (static_cast<int64_t>(hour) * 3600 + minute * 60 + second) * 1000 + fraction_millis;
+  millis += time_of_day;
+  if (pos == text.size()) return in_range(millis);
+  if (text[pos] == 'Z' || text[pos] == 'z') return pos + 1 == text.size() ? in_range(millis) : std::nullopt;
   if (text[pos] != '+' && text[pos] != '-') return std::nullopt;
   const int sign = text[pos] == '+' ? 1 : -1;
   ++pos;
@@ -119,8 +153,8 @@ std::optional<int64_t> parse_iso8601(std::string_view text) {
   }
   if (pos != text.size()) return std::nullopt;
   // Local time = UTC + offset, so UTC = local - offset.
-  millis -= sign * (static_cast<int64_t>(offset_hours) * 3600 + offset_minutes * 60) * 1000;
-  return millis;
+  const int64_t offset = sign * (static_cast<int64_t>(offset_hours) * 3600 + offset_minutes * 60) * 1000;
+  return in_range(millis - offset);
 }
 
 // Writes `value` as exactly `width` digits (zero-padded); returns the end.
@@ -137,7 +171,7 @@ char* write_padded(char* out, unsigned value, int width) {
 std::optional<int64_t> parse_timestamp(std::string_view text) {
   if (text.empty()) return std::nullopt;
   // ISO dates have '-' at index 4; epoch millis never do.
-  if (text.size() >= 10 && text[4] == '-') return parse_iso8601(text);
+  if ((text.size() >= 10 && text[4] == '-') || starts_with_expanded_year(text)) return parse_iso8601(text);
   return parse_epoch_millis(text);
 }
 

@@ -11,10 +11,13 @@ namespace weir {
 // Timestamps are int64 milliseconds since 1970-01-01T00:00:00Z (UTC).
 
 // Parses either integer epoch milliseconds ("1767225600000", "-5") or
-// ISO-8601: "YYYY-MM-DD", optionally followed by 'T' or ' ' and
+// ISO-8601: "YYYY-MM-DD" (or an expanded year: a sign and 4-9 digits,
+// "-0001-12-31", "+10000-01-01", as format_timestamp writes years outside
+// 0000-9999), optionally followed by 'T' or ' ' and
 // "HH:MM[:SS[.fraction]]", optionally followed by 'Z' or a UTC offset
 // ("+00:00", "-0530", "+05"). Fractions finer than a millisecond are
-// truncated toward the past. Returns std::nullopt for anything else.
+// truncated toward the past. Returns std::nullopt for anything else,
+// including instants outside the int64 range.
 // Thread-safe (pure function).
 std::optional<int64_t> parse_timestamp(std::string_view text);
 

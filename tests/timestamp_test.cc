@@ -66,6 +66,25 @@ TEST(TimestampTest, FormatsEveryInt64WithinTheStatedRoom) {
   EXPECT_EQ(format_timestamp(253'402'300'800'000), "+10000-01-01T00:00:00.000Z");
 }
 
+TEST(TimestampTest, ReadsExpandedYearsBackToTheSameInstant) {
+  for (const int64_t millis : {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
+                               int64_t{-62'167'219'200'001}, int64_t{253'402'300'800'000},
+                               int64_t{-9'000'000'000'000'000}, int64_t{9'000'000'000'000'000}}) {
+    EXPECT_EQ(parse_timestamp(format_timestamp(millis)), millis) << format_timestamp(millis);
+    std::string sql;
+    format_timestamp_sql(millis, sql);
+    EXPECT_EQ(parse_timestamp(sql), millis) << sql;
+  }
+  EXPECT_EQ(parse_timestamp("-0001-12-31T23:59:59.999Z"), -62'167'219'200'001);
+  EXPECT_EQ(parse_timestamp("+2026-01-01T00:00:00Z"), 1767225600000);
+  EXPECT_EQ(parse_timestamp("-0005"), -5);  // no '-' after the digits: epoch milliseconds
+  for (const char* text : {"+123-01-01", "+1234567890-01-01", "-292275055-05-16T16:47:04.191Z",
+                           "+292278994-08-17T07:12:55.808Z", "+292278994-08-17T07:12:55.807-01:00", "+-2026-01-01",
+                           "-"}) {
+    EXPECT_FALSE(parse_timestamp(text).has_value()) << text;
+  }
+}
+
 TEST(TimestampTest, RoundTripsAcrossCenturies) {
   for (int64_t millis = -62'135'596'800'000; millis < 253'402'300'799'999; millis += 7'777'777'777'777) {
     EXPECT_EQ(parse_timestamp(format_timestamp(millis)), millis) << millis;
